@@ -1,1 +1,15 @@
-console.log("cli")
+import { Command } from "commander";
+import { registerRunCommand } from "./cli/run-command.js";
+import { registerStoreCommands } from "./cli/store-commands.js";
+
+/** The `sessionize` command line: a thin shell over the library. */
+const program = new Command()
+  .name("sessionize")
+  .description("Turn e-commerce logs into shopper sessions (the Tabsdata sessionizing tutorial, as a library)")
+  .showHelpAfterError("(add --help for usage)")
+  .configureOutput({ outputError: (text, write) => write(`sessionize: ${text.replace(/^error: /, "")}`) });
+
+registerRunCommand(program);
+registerStoreCommands(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,150 @@
+import pl from "nodejs-polars";
+import { polarsType, type ColumnSpec, nullOf } from "../columns.js";
+import { compileGrok } from "../grok/index.js";
+import { validateStream, type StreamDefinition, type StreamColumn } from "../streams.js";
+import { parseIsoTimestamp } from "../timestamps.js";
+
+/** The columns of `rejected_lines`: where the line was, the line, and why it was rejected. */
+export const REJECTED_COLUMNS: readonly ColumnSpec[] = [
+  { name: "stream", type: "string" },
+  { name: "file", type: "string" },
+  { name: "line_number", type: "int64" },
+  { name: "message", type: "string" },
+  { name: "reason", type: "string" },
+];
+
+/**
+ * The columns of a stream's parsed table (`new_<stream>_logs`): `message`, then the
+ * stream's typed columns in the order it declares them.
+ *
+ * @example
+ * parsedColumns(cartStream).map((c) => c.name); // ["message", "timestamp", "event_id", …, "price"]
+ */
+export function parsedColumns(stream: StreamDefinition): ColumnSpec[] {
+  return [{ name: "message", type: "string" }, ...stream.columns.map(({ name, type }) => ({ name, type }))];
+}
+
+/** What `parseLogs` gives back: the stream's typed events and the lines it rejected. */
+export interface ParsedLogs {
+  /** `new_<stream>_logs`: one row per parsed line, columns as `parsedColumns(stream)`. */
+  events: pl.LazyDataFrame;
+  /** `rejected_lines` rows of this stream: `stream, file, line_number, message, reason`. */
+  rejected: pl.LazyDataFrame;
+}
+
+/** Lines with nothing but white space in them are skipped (and counted by the caller). */
+export const isBlankLine = (message: pl.Expr): pl.Expr => message.str.contains("^\\s*$");
+
+const MATCHED = "__matched";
+
+/** The first of `exprs` that is not null, row by row (Polars' coalesce). */
+function firstNonNull(exprs: pl.Expr[]): pl.Expr {
+  return exprs.reduceRight((rest, e) => pl.when(e.isNotNull()).then(e).otherwise(rest), nullOf(pl.Utf8) as pl.Expr);
+}
+const captureColumn = (column: StreamColumn) => `__capture_${column.from ?? column.name}`;
+
+function typedValue(column: StreamColumn): pl.Expr {
+  const capture = pl.col(captureColumn(column));
+  return column.type === "timestamp" ? parseIsoTimestamp(capture) : capture.cast(polarsType(column.type));
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  timestamp: "a valid instant",
+  int32: "a valid Int32",
+  int64: "a valid Int64",
+  float64: "a valid Float64",
+  boolean: "a valid Boolean",
+};
+
+/** Why a matched line cannot become an event, or null: a required value missing, a value that does not fit its type. */
+function valueProblems(stream: StreamDefinition): pl.Expr[] {
+  const problems: pl.Expr[] = [];
+  for (const column of stream.columns) {
+    const capture = pl.col(captureColumn(column));
+    if (["timestamp", "event_id", "user_id", "event_type"].includes(column.name)) {
+      problems.push(pl.when(capture.isNull()).then(pl.lit(`${column.name} is missing`)).otherwise(nullOf(pl.Utf8)));
+    }
+    if (column.type !== "string") {
+      const message = pl.concatString([pl.lit(`${column.name} '`), capture, pl.lit(`' is not ${TYPE_WORDS[column.type]}`)], "");
+      problems.push(
+        pl.when(capture.isNotNull().and(pl.col(column.name).isNull())).then(message).otherwise(nullOf(pl.Utf8)),
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Parse one stream's lines with its Grok pattern into typed rows, keeping every non-blank
+ * line: the result has the stream's columns, `message`, `file`, `line_number`, and
+ * `reason`, null for a line that became an event and the cause for one that did not.
+ * Blank lines are left out. Vectorized: the pattern runs over the whole column at once.
+ *
+ * @example
+ * const classified = classifyLines(cartStream, readLogLines("logs/cart_activity.log"));
+ * classified.filter(pl.col("reason").isNotNull()); // the rejects
+ */
+export function classifyLines(stream: StreamDefinition, lines: pl.LazyDataFrame): pl.LazyDataFrame {
+  validateStream(stream);
+  const grok = compileGrok(stream.pattern, { definitions: stream.definitions });
+  const captured = new Set(grok.fields.map((f) => f.name));
+  for (const column of stream.columns) {
+    const from = column.from ?? column.name;
+    if (!captured.has(from)) {
+      throw new Error(`stream "${stream.name}": column "${column.name}" takes capture "${from}", which the pattern does not have`);
+    }
+  }
+  const input = lines
+    .filter(isBlankLine(pl.col("message")).not())
+    .select(pl.col("file"), pl.col("line_number"), pl.col("defect"), pl.col("message"), pl.col("message").alias("__line"));
+  const parsed = grok
+    .apply(input, "__line", { matchedColumn: MATCHED })
+    .select(
+      pl.col("file"),
+      pl.col("line_number"),
+      pl.col("defect"),
+      pl.col("message"),
+      pl.col(MATCHED),
+      ...stream.columns.map((c) => pl.col(c.from ?? c.name).cast(pl.Utf8).alias(captureColumn(c))),
+    )
+    .withColumns(...stream.columns.map((c) => typedValue(c).alias(c.name)));
+  const reason = firstNonNull([
+    pl.col("defect"),
+    pl.when(pl.col(MATCHED).not()).then(pl.lit(`line does not match the ${stream.name} pattern`)).otherwise(nullOf(pl.Utf8)),
+    ...valueProblems(stream),
+  ]);
+  return parsed.withColumns(reason.alias("reason")).select(
+    pl.col("file"),
+    pl.col("line_number"),
+    pl.col("reason"),
+    ...parsedColumns(stream).map((c) => pl.col(c.name)),
+  );
+}
+
+/**
+ * Split classified lines (from `classifyLines`) into the stream's events and its rejects.
+ *
+ * @example
+ * const { events, rejected } = splitClassified(cartStream, classifyLines(cartStream, lines));
+ */
+export function splitClassified(stream: StreamDefinition, classified: pl.LazyDataFrame): ParsedLogs {
+  return {
+    events: classified.filter(pl.col("reason").isNull()).select(...parsedColumns(stream).map((c) => pl.col(c.name))),
+    rejected: classified
+      .filter(pl.col("reason").isNotNull())
+      .select(pl.lit(stream.name).alias("stream"), pl.col("file"), pl.col("line_number"), pl.col("message"), pl.col("reason")),
+  };
+}
+
+/**
+ * The publisher step for one stream: lines in (`file`, `line_number`, `message`, `defect`,
+ * as `readLogLines` makes them), typed events and rejected lines out. No line is lost:
+ * non-blank lines = events + rejected.
+ *
+ * @example
+ * const { events, rejected } = parseLogs(cartStream, readLogLines("logs/cart_activity.log"));
+ * events.collectSync(); // new_cart_logs
+ */
+export function parseLogs(stream: StreamDefinition, lines: pl.LazyDataFrame): ParsedLogs {
+  return splitClassified(stream, classifyLines(stream, lines));
+}
