@@ -1,0 +1,121 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import pl from "nodejs-polars";
+import { beforeAll, describe, expect, it } from "vitest";
+import { sessionize } from "../support/cli.js";
+
+const FIXTURES = resolve("fixtures/logs");
+const TUTORIAL_LOGS = resolve("../shared/tutorial-logs");
+const tempDir = () => mkdtempSync(join(tmpdir(), "sessionize-cli-"));
+
+describe("sessionize CLI on the fixtures", () => {
+  const store = join(tempDir(), "store");
+  let first: ReturnType<typeof sessionize>;
+
+  beforeAll(() => {
+    first = sessionize(["run", "--logs", FIXTURES, "--store", store, "--json"]);
+  });
+
+  it("runs the pipeline and accounts for every line", () => {
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const summary = JSON.parse(first.stdout);
+    for (const [name, s] of Object.entries<Record<string, number>>(summary.streams)) {
+      expect(s.files, name).toBe(3);
+      expect(s.lines, name).toBe(s.parsed + s.rejected + s.blank);
+      expect(s.parsed, name).toBeGreaterThan(500);
+    }
+    expect(summary.events).toBe(Object.values<Record<string, number>>(summary.streams).reduce((n, s) => n + s.parsed, 0) - summary.duplicates);
+    expect(summary.sessions).toBeGreaterThan(0);
+  });
+
+  it("prints a human summary when not asked for JSON, and no progress when piped", () => {
+    const again = sessionize(["run", "--logs", FIXTURES, "--store", join(tempDir(), "s")]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toBe("");
+    expect(again.stdout).toMatch(/^stream\s+files\s+lines\s+parsed\s+rejected\s+blank$/m);
+    expect(again.stdout).toMatch(/^cart\s+3\s+\d+/m);
+    expect(again.stdout).toMatch(/^sessions: \d+$/m);
+  });
+
+  it("adds nothing when run again on the same logs", () => {
+    const before = JSON.parse(first.stdout);
+    const second = JSON.parse(sessionize(["run", "--logs", FIXTURES, "--store", store, "--json"]).stdout);
+    expect(second.events).toBe(before.events);
+    expect(second.newEvents).toBe(0);
+    expect(second.duplicates).toBe(before.events);
+    expect(second.sessions).toBe(before.sessions);
+  });
+
+  it("lists tables with row counts", () => {
+    const { stdout, status } = sessionize(["tables", "--store", store]);
+    expect(status).toBe(0);
+    const counts = Object.fromEntries(stdout.trim().split("\n").slice(1).map((l) => l.trim().split(/\s+/)));
+    expect(Object.keys(counts).sort()).toEqual(
+      ["aggregated_sessions", "all_joined_logs", "new_cart_logs", "new_logs_joined", "new_purchase_logs", "new_web_logs", "rejected_lines", "sessionized_logs"].sort(),
+    );
+    expect(Number(counts.aggregated_sessions)).toBe(JSON.parse(first.stdout).sessions);
+  });
+
+  it("samples a table", () => {
+    const { stdout, status } = sessionize(["sample", "aggregated_sessions", "--store", store, "--rows", "3"]);
+    expect(status).toBe(0);
+    expect(stdout).toContain("shape: (3, 14)");
+    expect(stdout).toContain("total_session_time");
+  });
+
+  it.each([".parquet", ".csv", ".ndjson"])("exports a table as %s", (extension) => {
+    const out = join(tempDir(), `sessions${extension}`);
+    const { status } = sessionize(["export", "aggregated_sessions", "--store", store, "--out", out]);
+    expect(status).toBe(0);
+    const sessions = JSON.parse(first.stdout).sessions;
+    if (extension === ".parquet") expect(pl.readParquet(out).height).toBe(sessions);
+    else if (extension === ".csv") expect(readFileSync(out, "utf8").trim().split("\n").length).toBe(sessions + 1);
+    else expect(readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l)).length).toBe(sessions);
+  });
+});
+
+describe("sessionize CLI errors: one clear line, non-zero exit", () => {
+  const fixtureStore = join(tempDir(), "fs");
+  beforeAll(() => {
+    expect(sessionize(["run", "--logs", FIXTURES, "--store", fixtureStore]).status).toBe(0);
+  });
+
+  it.each([
+    [["run", "--logs", "/nonexistent/logs", "--store", "STORE"], /^sessionize: logs directory \/nonexistent\/logs does not exist\n$/],
+    [["run", "--logs", FIXTURES, "--store", "STORE", "--inactivity", "soon"], /^sessionize: invalid inactivity "soon"/],
+    [["tables", "--store", "/nonexistent/store"], /^sessionize: store \/nonexistent\/store does not exist/],
+    [["sample", "no_such_table", "--store", "FIXTURE_STORE"], /^sessionize: unknown table "no_such_table"/],
+    [["sample", "aggregated_sessions", "--store", "FIXTURE_STORE", "--rows", "ten"], /^sessionize: --rows must be a positive whole number/],
+    [["export", "aggregated_sessions", "--store", "FIXTURE_STORE", "--out", "x.xlsx"], /^sessionize: --out x.xlsx: the extension must be/],
+    [["run", "--bogus"], /^sessionize: unknown option '--bogus'/],
+    [["run"], /^sessionize: required option '--logs <dir>' not specified/],
+  ])("%j", (args, expected) => {
+    const resolved = args.map((a) => (a === "STORE" ? join(tempDir(), "s") : a === "FIXTURE_STORE" ? fixtureStore : a));
+    const { status, stderr, stdout } = sessionize(resolved);
+    expect(status).not.toBe(0);
+    expect(stderr).toMatch(expected);
+    expect(stderr.split("\n")[0]).not.toMatch(/at .*\.js/);
+    expect(stdout).toBe("");
+  });
+
+  it("has --help on every command", () => {
+    for (const command of [[], ["run"], ["tables"], ["sample"], ["export"]]) {
+      const { status, stdout } = sessionize([...command, "--help"]);
+      expect(status).toBe(0);
+      expect(stdout).toMatch(/^Usage: sessionize/);
+    }
+  });
+});
+
+describe.runIf(existsSync(TUTORIAL_LOGS))("the tutorial's own logs", () => {
+  it("run end to end with zero rejected lines", () => {
+    const { status, stdout } = sessionize(["run", "--logs", TUTORIAL_LOGS, "--store", join(tempDir(), "s"), "--json"]);
+    expect(status).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.rejected).toBe(0);
+    expect(summary.events).toBe(7531);
+    expect(summary.sessions).toBeGreaterThan(0);
+  });
+});
