@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import pl from "nodejs-polars";
 import { nullOf } from "../columns.js";
@@ -10,13 +10,22 @@ import { nullOf } from "../columns.js";
  */
 export const LINE_COLUMNS = ["file", "line_number", "message", "defect"] as const;
 
+/** Lines longer than this many bytes are rejected, and never held in memory whole. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** How much of an over-long line is kept in `message` of its rejected row. */
+const LONG_LINE_PREFIX_BYTES = 1024;
+const CHUNK_BYTES = 16 * 1024 * 1024;
+const NEWLINE = 0x0a;
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const lossyUtf8 = new TextDecoder("utf-8");
+const NOT_UTF8 = "bytes are not valid UTF-8";
+const TOO_LONG = `line is longer than ${MAX_LINE_BYTES} bytes (1 MiB)`;
 
 /**
- * Decode `bytes` to text. When they are valid UTF-8 (the usual case) the whole file is
+ * Decode `bytes` to text. When they are valid UTF-8 (the usual case) the whole piece is
  * decoded at once; otherwise each line is decoded on its own so that only the bad lines
- * are marked, and their text is kept with U+FFFD in place of the bad bytes.
+ * are marked (by index from 0), their text kept with U+FFFD in place of the bad bytes.
  */
 function decodeLines(bytes: Uint8Array): { text: string; badLines: number[] } {
   try {
@@ -25,8 +34,8 @@ function decodeLines(bytes: Uint8Array): { text: string; badLines: number[] } {
     const badLines: number[] = [];
     const parts: string[] = [];
     let start = 0;
-    for (let line = 1; start <= bytes.length; line++) {
-      let end = bytes.indexOf(0x0a, start);
+    for (let line = 0; start <= bytes.length; line++) {
+      let end = bytes.indexOf(NEWLINE, start);
       if (end === -1) end = bytes.length;
       const piece = bytes.subarray(start, end);
       try {
@@ -42,14 +51,15 @@ function decodeLines(bytes: Uint8Array): { text: string; badLines: number[] } {
 }
 
 /**
- * Split `text` into a lines frame (`file`, `line_number` from 1, `message`, `defect`)
- * with Polars: one string in, one row per line out. A trailing `\r` is removed from each
- * line; the empty piece after a final newline is not a line.
+ * Split `text` into a lines frame (`file`, `line_number`, `message`, `defect`) with Polars:
+ * one string in, one row per line out, numbered from `firstLine`. A trailing `\r` is
+ * removed from each line; the empty piece after a final newline is not a line. Lines
+ * numbered in `badLines` are marked as not valid UTF-8.
  *
  * @example
  * linesFrame("a.log", "x\r\ny\n").collectSync().getColumn("message").toArray(); // ["x", "y"]
  */
-export function linesFrame(file: string, text: string, badLines: readonly number[] = []): pl.LazyDataFrame {
+export function linesFrame(file: string, text: string, firstLine = 1, badLines: readonly number[] = []): pl.LazyDataFrame {
   const body = text.endsWith("\n") ? text.slice(0, -1) : text;
   if (body.length === 0 && !text.endsWith("\n")) return emptyLines();
   const lines = pl
@@ -57,14 +67,26 @@ export function linesFrame(file: string, text: string, badLines: readonly number
     .lazy()
     .select(pl.col("message").str.split("\n"))
     .explode("message")
-    .withRowIndex("line_number", 1)
+    .withRowIndex("line_number", firstLine)
     .select(pl.lit(file).alias("file"), pl.col("line_number").cast(pl.Int64), pl.col("message").str.replace("\r$", ""));
-  if (badLines.length === 0) return lines.withColumns(nullOf(pl.Utf8).alias("defect"));
-  const defects = pl
-    .DataFrame({ line_number: pl.Series("line_number", [...badLines], pl.Int64) })
-    .lazy()
-    .withColumns(pl.lit("bytes are not valid UTF-8").alias("defect"));
-  return lines.join(defects, { on: "line_number", how: "left" }).sort("line_number");
+  return markLines(lines.withColumns(nullOf(pl.Utf8).alias("defect")), badLines, NOT_UTF8);
+}
+
+/**
+ * Set `defect` on the lines numbered `lineNumbers` (keeping only the first KiB of their
+ * message when `truncate`); the other lines are left as they are.
+ */
+function markLines(lines: pl.LazyDataFrame, lineNumbers: readonly number[], defect: string, truncate = false): pl.LazyDataFrame {
+  if (lineNumbers.length === 0) return lines;
+  const marks = pl
+    .DataFrame([pl.Series("line_number", [...lineNumbers], pl.Int64), pl.Series("__mark", lineNumbers.map(() => defect), pl.Utf8)])
+    .lazy();
+  const hit = pl.col("__mark").isNotNull();
+  const message = truncate ? pl.when(hit).then(pl.col("message").str.slice(0, LONG_LINE_PREFIX_BYTES)).otherwise(pl.col("message")) : pl.col("message");
+  return lines
+    .join(marks, { on: "line_number", how: "left" })
+    .sort("line_number")
+    .select(pl.col("file"), pl.col("line_number"), message.alias("message"), pl.when(hit).then(pl.col("__mark")).otherwise(pl.col("defect")).alias("defect"));
 }
 
 /**
@@ -84,23 +106,177 @@ export function emptyLines(): pl.LazyDataFrame {
     .lazy();
 }
 
-/**
- * Read one log file (plain, or gzip when its name ends in `.gz`) into a lines frame,
- * labelled with `label` (the file's name by default).
- *
- * @example
- * readLogLines("logs/cart_activity.log").collectSync().height; // number of lines
- */
-export function readLogLines(path: string, label: string = path): pl.LazyDataFrame {
-  let bytes: Uint8Array;
+/** Where to start reading a file and what to do with its last line. */
+export interface ReadLinesOptions {
+  /** The name written in the `file` column. Default: the path. */
+  label?: string;
+  /** Byte offset to start at (the end of what an earlier run ingested). Default 0. */
+  offset?: number;
+  /** Number of the first line read. Default 1. */
+  firstLine?: number;
+  /** Take a last line that has no newline yet (a file still being written). Default true. */
+  includePartial?: boolean;
+  /** Bytes read at a time, which bounds memory (default 16 MiB; at least 1 MiB + 1). */
+  chunkBytes?: number;
+}
+
+/** What `readLines` read: the lines, and where the next read of the same file starts. */
+export interface ReadLinesResult {
+  lines: pl.DataFrame;
+  /** Byte offset after the last line taken. */
+  endOffset: number;
+  /** Number the next line will have. */
+  nextLine: number;
+  /** Bytes left after `endOffset` (a partial last line not taken). */
+  pendingBytes: number;
+}
+
+/** Random access to a file's bytes: a plain file read by position, or a decompressed gzip held in memory. */
+interface ByteSource {
+  size: number;
+  read(into: Buffer, position: number): number;
+  close(): void;
+}
+
+function openSource(path: string): ByteSource {
   try {
-    bytes = readFileSync(path);
-    if (path.endsWith(".gz")) bytes = gunzipSync(bytes);
+    if (path.endsWith(".gz")) {
+      let bytes: Buffer;
+      try {
+        bytes = gunzipSync(readFileSync(path));
+      } catch (error) {
+        const err = error as NodeJS.ErrnoException;
+        if (err.code === "ENOENT" || err.code === "EACCES") throw error;
+        throw new Error(`gzip file ${path} is truncated or corrupt (${err.message}); nothing was read from it`);
+      }
+      return { size: bytes.length, read: (into, position) => bytes.copy(into, 0, position, position + into.length), close: () => {} };
+    }
+    const fd = openSync(path, "r");
+    return { size: fstatSync(fd).size, read: (into, position) => readSync(fd, into, 0, into.length, position), close: () => closeSync(fd) };
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
+    if (err.code === undefined) throw error;
     const why = err.code === "EACCES" ? "permission denied" : err.code === "ENOENT" ? "no such file" : err.message;
     throw new Error(`cannot read log file ${path}: ${why}`);
   }
+}
+
+/** Lines of one piece of complete lines (ending with a newline), with bad-UTF-8 and over-long lines marked. */
+function pieceFrame(label: string, bytes: Buffer, firstLine: number): pl.DataFrame {
   const { text, badLines } = decodeLines(bytes);
-  return linesFrame(label, text, badLines);
+  const frame = linesFrame(label, text, firstLine, badLines.map((i) => firstLine + i)).collectSync();
+  // A line of over MAX_LINE_BYTES bytes has over MAX_LINE_BYTES / 4 characters: only
+  // those few candidates are measured in bytes.
+  const candidates = frame.filter(pl.col("message").str.lengths().gt(pl.lit(MAX_LINE_BYTES / 4)));
+  if (candidates.height === 0) return frame;
+  const numbers = candidates.getColumn("line_number").toArray().map(Number);
+  const messages = candidates.getColumn("message").toArray() as string[];
+  const long = numbers.filter((_, i) => Buffer.byteLength(messages[i]) > MAX_LINE_BYTES);
+  return markLines(frame.lazy(), long, TOO_LONG, true).collectSync();
+}
+
+/** The row of a line too long to hold: its first bytes, marked. */
+function longLineFrame(label: string, prefix: Buffer, line: number): pl.DataFrame {
+  return pl.DataFrame([
+    pl.Series("file", [label], pl.Utf8),
+    pl.Series("line_number", [line], pl.Int64),
+    pl.Series("message", [lossyUtf8.decode(prefix.subarray(0, LONG_LINE_PREFIX_BYTES))], pl.Utf8),
+    pl.Series("defect", [TOO_LONG], pl.Utf8),
+  ]);
+}
+
+/**
+ * Read a log file (plain, or gzip when its name ends in `.gz`) from a byte offset, in
+ * chunks of bounded size, into a lines frame. A line over 1 MiB becomes one row marked
+ * with that defect (its first KiB kept) without being held in memory whole; bytes that are
+ * not UTF-8 mark their line. A truncated or corrupt gzip file is an error naming it, and
+ * nothing of it is returned.
+ *
+ * @example
+ * const first = readLines("logs/cart_activity.log", { includePartial: false });
+ * // later, after the file grew:
+ * const more = readLines("logs/cart_activity.log", { offset: first.endOffset, firstLine: first.nextLine });
+ */
+export function readLines(path: string, options: ReadLinesOptions = {}): ReadLinesResult {
+  const label = options.label ?? path;
+  const source = openSource(path);
+  const pieces: pl.DataFrame[] = [];
+  let position = options.offset ?? 0;
+  let line = options.firstLine ?? 1;
+  let carry = Buffer.alloc(0);
+  let skippingLongLine = false;
+  let longLineStart = 0;
+  let endOffset: number | undefined;
+  try {
+    const chunk = Buffer.allocUnsafe(Math.max(options.chunkBytes ?? CHUNK_BYTES, MAX_LINE_BYTES + 1));
+    for (;;) {
+      const read = source.read(chunk, position);
+      if (read <= 0) break;
+      position += read;
+      const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : Buffer.from(chunk.subarray(0, read));
+      if (skippingLongLine) {
+        const end = data.indexOf(NEWLINE);
+        if (end === -1) {
+          carry = Buffer.alloc(0);
+          continue;
+        }
+        skippingLongLine = false;
+        carry = Buffer.from(data.subarray(end + 1));
+        if (carry.length > 0) {
+          position -= carry.length; // read the rest again as ordinary lines
+          carry = Buffer.alloc(0);
+        }
+        continue;
+      }
+      const last = data.lastIndexOf(NEWLINE);
+      if (last === -1) {
+        if (data.length > MAX_LINE_BYTES) {
+          longLineStart = position - data.length;
+          pieces.push(longLineFrame(label, data, line));
+          line += 1;
+          skippingLongLine = true;
+          carry = Buffer.alloc(0);
+        } else {
+          carry = data;
+        }
+        continue;
+      }
+      const piece = pieceFrame(label, data.subarray(0, last + 1), line);
+      pieces.push(piece);
+      line += piece.height;
+      carry = Buffer.from(data.subarray(last + 1));
+    }
+    if (skippingLongLine) {
+      // The over-long line reaches the end of the file: it counts as complete only when partial lines are taken.
+      if (options.includePartial === false) {
+        pieces.pop();
+        line -= 1;
+        endOffset = longLineStart;
+      }
+    } else if (carry.length > 0 && options.includePartial !== false) {
+      const piece = pieceFrame(label, Buffer.concat([carry, Buffer.from("\n")]), line);
+      pieces.push(piece);
+      line += piece.height;
+      carry = Buffer.alloc(0);
+    }
+  } finally {
+    source.close();
+  }
+  endOffset ??= position - carry.length;
+  return {
+    lines: pieces.length === 0 ? emptyLines().collectSync() : pl.concat(pieces, { how: "vertical" }),
+    endOffset,
+    nextLine: line,
+    pendingBytes: source.size - endOffset,
+  };
+}
+
+/**
+ * Read a whole log file into a lines frame labelled `label` (the path by default).
+ *
+ * @example
+ * readLogLines("logs/cart_activity.log", "cart_activity.log").collectSync().height; // number of lines
+ */
+export function readLogLines(path: string, label: string = path): pl.LazyDataFrame {
+  return readLines(path, { label }).lines.lazy();
 }
