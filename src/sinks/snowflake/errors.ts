@@ -128,7 +128,8 @@ export function fromDriverError(err: unknown, redact: Redactor, during: "login" 
       transient,
     });
   }
-  if (name === "ClientError" && code === "405503") {
+  // SQL state class 08: the connection is closed or was never established (407002 "terminated connection")
+  if (name === "ClientError" && (sqlState?.startsWith("08") || code === "405503" || code === "407002")) {
     return new SnowflakeSinkError("connection", `Snowflake connection closed: ${message}`, { code, sqlState, transient: true });
   }
   if (name === "OperationFailedError") {

@@ -49,7 +49,7 @@ export interface SnowflakeServerOptions {
 export interface QueryInfo {
   /** The SQL text as sent. */
   sql: string;
-  /** `insert` = INSERT … VALUES (?, …) with bindings; `begin`/`commit`/`rollback`; `swap`; else the first keyword, lower case. */
+  /** `insert` = INSERT … VALUES (?, …); `insert-select` = any other INSERT; `begin`/`commit`/`rollback`; `swap`; else the first keyword, lower case. */
   kind: string;
   /** Number of bound rows (array binding), 1 for scalar bindings, 0 without. */
   boundRows: number;
@@ -66,7 +66,9 @@ export type FaultAction =
   /** Answers with a Snowflake SQL error. */
   | { type: "sql-error"; code?: string; message?: string; sqlState?: string }
   /** Answers with a bare HTTP status (e.g. 503, which the driver retries). */
-  | { type: "http-status"; status: number };
+  | { type: "http-status"; status: number }
+  /** Never answers (until the server closes); the statement does not run. */
+  | { type: "stall" };
 
 /** A fault injected into query handling. */
 export interface Fault {
@@ -444,13 +446,14 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions = {})
     const bindings = body.bindings as Record<string, { type: string; value: unknown }> | undefined;
     const shape = classify(sql);
     const { arrays, scalars } = bindingValues(bindings);
-    const kind = shape.kind === "insert-values" ? "insert" : shape.kind === "sql" ? shape.verb.toLowerCase() : shape.kind;
+    const kind = shape.kind === "insert-values" ? "insert" : shape.kind === "sql" ? (shape.verb === "INSERT" ? "insert-select" : shape.verb.toLowerCase()) : shape.kind;
     const ordinal = (ordinals.get(kind) ?? 0) + 1;
     ordinals.set(kind, ordinal);
     queries.push({ sql, bindings });
     const info: QueryInfo = { sql, kind, boundRows: arrays ? (arrays[0]?.length ?? 0) : scalars.length > 0 ? 1 : 0, ordinal, sessionId: session.id, requestId };
     const fault = pickFault(info);
     if (fault?.type === "http-status") return send(res, fault.status, { message: "injected" });
+    if (fault?.type === "stall") return;
     if (fault?.type === "sql-error") {
       const err = new SqlError(fault.code ?? "100038", fault.message ?? "Injected failure: numeric value 'x' is not recognized", fault.sqlState ?? "22018");
       return send(res, 200, fail(err.code, err.message, { sqlState: err.sqlState, queryId: randomUUID(), internalError: false, type: "EXECUTION" }));
