@@ -30,3 +30,4 @@ export {
   type PipelineSummary,
   type StreamSummary,
 } from "./pipeline.js";
+export * from "./sinks/snowflake/index.js";
