@@ -1,0 +1,69 @@
+import { describeLocation, GrokError } from "./errors.js";
+import type { FieldRef, Origin } from "./regex/ast.js";
+
+/** A pattern with every `%{…}` replaced, as oniguruma regex text, with a map back to the sources. */
+export interface Expansion {
+  text: string;
+  /** Origin of each character of `text`. */
+  origins: Origin[];
+  /** Offsets in `text` of the `(` that open grok fields. */
+  fieldsAt: Map<number, FieldRef>;
+}
+
+const REFERENCE = /%\{([A-Za-z0-9_]+)(?::([A-Za-z0-9_@.\-]+)(?::([A-Za-z]+))?)?\}/y;
+
+/**
+ * Replaces the references in a grok pattern the way grok-js does — `%{NAME}` by the
+ * definition's text as is, `%{NAME:field}` by a capturing group around it — and adds
+ * Logstash's type suffix (`%{NAME:field:int}`). Unknown names, malformed references and
+ * recursive definitions are errors naming the pattern and the position.
+ *
+ * @example
+ * expandPattern("%{INT:n}", new Map([["INT", "\\d+"]])).text; // "(\\d+)"
+ */
+export function expandPattern(pattern: string, defs: ReadonlyMap<string, string>): Expansion {
+  const out: Expansion = { text: "", origins: [], fieldsAt: new Map() };
+  const parts: string[] = [];
+  const push = (s: string, source: string, offset: number) => {
+    parts.push(s);
+    for (let k = 0; k < s.length; k++) out.origins.push({ source, offset: offset + k });
+  };
+  const length = () => out.origins.length;
+
+  const expand = (text: string, source: string, stack: string[]) => {
+    let i = 0;
+    while (i < text.length) {
+      const at = text.indexOf("%{", i);
+      if (at < 0) {
+        push(text.slice(i), source, i);
+        return;
+      }
+      push(text.slice(i, at), source, i);
+      REFERENCE.lastIndex = at;
+      const m = REFERENCE.exec(text);
+      const where = describeLocation(pattern, source, at);
+      if (!m) {
+        const end = text.indexOf("}", at);
+        const ref = end < 0 ? text.slice(at) : text.slice(at, end + 1);
+        throw new GrokError(`Malformed grok reference ${ref} ${where}: expected %{NAME}, %{NAME:field} or %{NAME:field:int|float}`, pattern, at, source);
+      }
+      const [ref, name, field, type] = m;
+      if (type !== undefined && type !== "int" && type !== "float")
+        throw new GrokError(`Unknown type suffix :${type} in ${ref} ${where}: use :int or :float`, pattern, at, source);
+      const def = defs.get(name);
+      if (def === undefined) throw new GrokError(`Unknown grok pattern ${name} in ${ref} ${where}`, pattern, at, source);
+      if (stack.includes(name))
+        throw new GrokError(`Recursive grok definition: ${[...stack.slice(stack.indexOf(name)), name].join(" → ")} (${ref} ${where})`, pattern, at, source);
+      if (field !== undefined) {
+        out.fieldsAt.set(length(), { name: field, type: (type as FieldRef["type"]) ?? "string" });
+        push("(", source, at);
+      }
+      expand(def, name, [...stack, name]);
+      if (field !== undefined) push(")", source, at + ref.length - 1);
+      i = at + ref.length;
+    }
+  };
+  expand(pattern, "pattern", []);
+  out.text = parts.join("");
+  return out;
+}

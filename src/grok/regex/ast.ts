@@ -1,0 +1,35 @@
+import type { CharSet } from "./charset.js";
+
+/** Where a piece of the expanded regex came from: the user's pattern or a named definition. */
+export interface Origin {
+  /** `"pattern"` for the pattern given to compileGrok, else the definition's name. */
+  source: string;
+  /** Offset inside that source text. */
+  offset: number;
+}
+
+/** A field declared by `%{NAME:field[:type]}` or an inline `(?<field>…)`. */
+export interface FieldRef {
+  name: string;
+  type: "string" | "int" | "float";
+}
+
+/**
+ * The regex syntax tree shared by the analyses and the emitters. `pos` is the offset
+ * of the node in the expanded oniguruma text (used for error and fallback messages).
+ */
+export type Node =
+  | { kind: "chars"; set: CharSet; pos: number }
+  | { kind: "seq"; items: Node[]; pos: number }
+  | { kind: "alt"; branches: Node[]; pos: number }
+  /** A group; `field` for grok fields, `capture` for other capturing groups (ignored by grok). */
+  | { kind: "group"; body: Node; field?: FieldRef; capture?: boolean; pos: number }
+  | { kind: "atomic"; body: Node; pos: number }
+  | { kind: "repeat"; body: Node; min: number; max: number; lazy: boolean; pos: number }
+  | { kind: "anchor"; what: "bol" | "eol" | "bot" | "eot"; pos: number }
+  | { kind: "wordb"; negate: boolean; pos: number }
+  | { kind: "look"; behind: boolean; negate: boolean; body: Node; pos: number }
+  /** A construct the vectorized engine cannot express; `construct` names it for the fallback reason. */
+  | { kind: "unsupported"; construct: string; pos: number };
+
+export type NodeKind = Node["kind"];

@@ -1,0 +1,37 @@
+import type pl from "nodejs-polars";
+
+export type GrokFieldType = "string" | "int" | "float";
+
+export interface GrokField {
+  name: string;
+  type: GrokFieldType;
+}
+
+export interface GrokOptions {
+  /** Inline definitions, e.g. `{ SKU: "[A-Z]{3}-\\d{4}" }`; they override shipped ones. */
+  definitions?: Record<string, string>;
+  /** Pattern files in the Logstash format (`NAME regex` per line); they override shipped ones. */
+  definitionFiles?: string[];
+}
+
+export interface CompiledGrok {
+  /** The pattern as given. */
+  pattern: string;
+  engine: "vectorized" | "exact";
+  /** Why exact: the construct that forced the fallback, and where. */
+  reason?: string;
+  /** In pattern order. */
+  fields: GrokField[];
+  /**
+   * Parse the Utf8 column `column` of `lines`. Returns `lines` with one extra column per field
+   * (Utf8, or Int64/Float64 when the field has a :int/:float suffix; null when absent/empty),
+   * plus a Boolean column `matchedColumn` (default "__grok_matched") true when the line matched.
+   */
+  apply(lines: pl.LazyDataFrame, column: string, opts?: { matchedColumn?: string }): pl.LazyDataFrame;
+  /** The oniguruma regex grok-js runs for this pattern (fields as capture groups). */
+  readonly onigRegex: string;
+  /** Oniguruma capture group number of each field, in field order. */
+  readonly onigGroups: number[];
+  /** The Rust regex of the vectorized engine (undefined when exact). */
+  readonly rustRegex?: string;
+}
