@@ -1,0 +1,36 @@
+import pl from "nodejs-polars";
+import { sessionizeLogs, type SessionizeOptions } from "./sessionize.js";
+
+/**
+ * Incremental sessionize: given the previous `sessionized_logs`, the whole updated history
+ * and the batch just appended, sessionize again only the users that appear in the batch
+ * (their sessions are the only ones a new event can split, join or extend, late events
+ * included), keep every other user's rows as they were, and renumber `session` over the
+ * union in (`user_id`, session start) order. The result equals
+ * `sessionizeLogs(history, options)`; `session_id` values of untouched sessions do not change.
+ *
+ * @example
+ * const sessionized = resessionizeLogs(previousSessionized, allJoinedLogs, newLogsJoined, { inactivity: "30m" });
+ */
+export function resessionizeLogs(
+  previous: pl.LazyDataFrame,
+  history: pl.LazyDataFrame,
+  batch: pl.LazyDataFrame,
+  options: SessionizeOptions = {},
+): pl.LazyDataFrame {
+  const touchedUsers = batch.select(pl.col("user_id")).unique();
+  const fresh = sessionizeLogs(history.join(touchedUsers, { on: "user_id", how: "semi" }), options);
+  const kept = previous.join(touchedUsers, { on: "user_id", how: "anti" }).select(...fresh.columns.map((c) => pl.col(c)));
+  const combined = pl.concat([kept, fresh], { how: "vertical" });
+  const numbering = combined
+    .groupBy("session_id")
+    .agg(pl.col("user_id").first().alias("__user"), pl.col("timestamp").min().alias("__start"))
+    .sort(["__user", "__start"])
+    .withRowIndex("__session", 1)
+    .select(pl.col("session_id"), pl.col("__session").cast(pl.Int64));
+  return combined
+    .join(numbering, { on: "session_id", how: "left" })
+    .withColumns(pl.col("__session").alias("session"))
+    .drop("__session")
+    .sort(["user_id", "timestamp", "event_id"]);
+}
