@@ -33,7 +33,8 @@ export function applyVectorized(
     const fast = split ? split.lst.get(i) : joined;
     const groups = rx.groups.get(f.name)!;
     const extracts = groups.map((g) => rare.str.extract(rx.search, g));
-    const slow = extracts.length === 1 ? extracts[0] : pl.coalesce(...extracts.map((e) => pl.when(e.eq(pl.lit(""))).then(pl.lit(null)).otherwise(e)));
+    // a field duplicated by a rewrite has one group per copy; at most one copy takes part
+    const slow = extracts.slice(1).reduce((acc, e) => pl.when(acc.eq(pl.lit("")).or(acc.isNull())).then(e).otherwise(acc), extracts[0]);
     const raw = pl.when(matched.and(hasSep.not())).then(fast).when(matched).then(slow).otherwise(pl.lit(null));
     const value = pl.when(raw.eq(pl.lit(""))).then(pl.lit(null)).otherwise(raw);
     return castField(value, f.type).alias(f.name);
