@@ -94,12 +94,11 @@ export function snowflakeTypeOf(duckType: string): string {
 }
 
 /**
- * Rewrites column types inside CREATE TABLE column lists, outside string
- * literals and quoted identifiers. Only the Snowflake names DuckDB lacks or
- * reads differently are touched (FLOAT is a 4-byte REAL in DuckDB).
+ * Rewrites Snowflake type names (in CREATE TABLE column lists and CASTs),
+ * outside string literals and quoted identifiers. Only the names DuckDB lacks
+ * or reads differently are touched (FLOAT is a 4-byte REAL in DuckDB).
  */
 export function translateDdl(sql: string): string {
-  if (!/^\s*CREATE\s/i.test(sql)) return sql;
   return mapOutsideQuotes(sql, (chunk) =>
     chunk.replace(
       /\b(NUMBER|NUMERIC|TIMESTAMP_NTZ|DATETIME|FLOAT4|FLOAT8|FLOAT|STRING|TEXT)\b(\s*\(\s*\d+\s*(?:,\s*\d+\s*)?\))?/gi,
