@@ -89,7 +89,7 @@ describe("sessionize CLI errors: one clear line, non-zero exit", () => {
     [["sample", "no_such_table", "--store", "FIXTURE_STORE"], /^sessionize: unknown table "no_such_table"/],
     [["sample", "aggregated_sessions", "--store", "FIXTURE_STORE", "--rows", "ten"], /^sessionize: --rows must be a positive whole number/],
     [["export", "aggregated_sessions", "--store", "FIXTURE_STORE", "--out", "x.xlsx"], /^sessionize: --out x.xlsx: the extension must be/],
-    [["run", "--bogus"], /^sessionize: unknown option '--bogus'/],
+    [["run", "--logs", FIXTURES, "--bogus"], /^sessionize: unknown option '--bogus'/],
     [["run"], /^sessionize: required option '--logs <dir>' not specified/],
   ])("%j", (args, expected) => {
     const resolved = args.map((a) => (a === "STORE" ? join(tempDir(), "s") : a === "FIXTURE_STORE" ? fixtureStore : a));
