@@ -26,6 +26,10 @@ export interface PipelineOptions {
   streams?: readonly StreamDefinition[];
   /** Called as each stage starts, for progress display. */
   onStage?: (stage: PipelineStage) => void;
+  /** How many versions of the store to keep when `store` is a path. Default 20. */
+  keep?: number;
+  /** Wait for another writer's lock on the store instead of failing at once. Default false. */
+  wait?: boolean;
 }
 
 /** What one stream contributed to a run. Non-blank lines = parsed + rejected. */
@@ -83,10 +87,15 @@ function readStreamLines(logs: string, stream: StreamDefinition): { files: numbe
  * console.log(summary.events, summary.sessions, summary.rejected);
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineSummary> {
+  const store = typeof options.store === "string" ? openStore(options.store, { create: true, keep: options.keep }) : options.store;
+  return store.withWriteLock(() => runLocked(options, store), { wait: options.wait });
+}
+
+/** The DAG itself, run while holding the store's write lock (one writer at a time). */
+async function runLocked(options: PipelineOptions, store: TableStore): Promise<PipelineSummary> {
   const streams = options.streams ?? tutorialStreams;
   const inactivity = parseInactivity(options.inactivity);
   const stage = options.onStage ?? (() => {});
-  const store = typeof options.store === "string" ? openStore(options.store, { create: true }) : options.store;
 
   stage("read");
   const read = streams.map((s) => ({ stream: s, ...readStreamLines(options.logs, s) }));

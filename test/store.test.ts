@@ -1,24 +1,30 @@
-import { mkdtempSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import { describe, expect, it } from "vitest";
-import { openStore } from "../src/store/index.js";
+import { openStore, StoreConflictError } from "../src/store/index.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "sessionize-store-"));
+const ints = (n: number, name = "a") => pl.DataFrame({ [name]: Array.from({ length: n }, (_, i) => i) });
+const files = (dir: string, sub: string) => (existsSync(join(dir, sub)) ? readdirSync(join(dir, sub)).sort() : []);
 
-describe("openStore (Parquet directory)", () => {
-  it("writes tables as Parquet that Polars reads back, with row counts", () => {
+describe("openStore: tables, scans, schemas", () => {
+  it("writes tables as Parquet that any reader opens, with row counts and versions", () => {
     const dir = join(tempDir(), "store");
     const store = openStore(dir, { create: true });
-    store.commit({ b_table: pl.DataFrame({ a: [1, 2, 3] }), a_table: pl.DataFrame({ s: ["x"] }) });
+    expect(store.version).toBe(0);
+    expect(store.tables()).toEqual([]);
+    expect(store.commit({ b_table: ints(3), a_table: pl.DataFrame({ s: ["x"] }) }, { run: "r1" })).toEqual({ version: 1 });
     expect(store.tables()).toEqual([
-      { name: "a_table", rows: 1 },
-      { name: "b_table", rows: 3 },
+      { name: "a_table", rows: 1, version: 1 },
+      { name: "b_table", rows: 3, version: 1 },
     ]);
-    expect(pl.readParquet(join(dir, "b_table.parquet")).getColumn("a").toArray()).toEqual([1, 2, 3]);
-    expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    const [file] = files(dir, "data/b_table");
+    expect(file).toMatch(/^00000001-[0-9a-f]+\.parquet$/);
+    expect(pl.readParquet(join(dir, "data/b_table", file)).getColumn("a").toArray()).toEqual([0, 1, 2]);
     expect(openStore(dir).scan("a_table").collectSync().toRecords()).toEqual([{ s: "x" }]);
+    expect(files(dir, "manifests")).toEqual(["00000001.json"]);
   });
 
   it("keeps zero-row tables with their schema", () => {
@@ -32,18 +38,132 @@ describe("openStore (Parquet directory)", () => {
 
   it("names an unknown table and lists the known ones", () => {
     const store = openStore(join(tempDir(), "s"), { create: true });
-    store.commit({ t1: pl.DataFrame({ a: [1] }) });
     expect(() => store.scan("nope")).toThrow('unknown table "nope" in store');
-    expect(() => store.scan("nope")).toThrow("(tables: t1)");
+    expect(() => store.scan("nope")).toThrow("(it has no tables)");
+    store.commit({ t1: ints(1), t2: ints(1) });
+    expect(() => store.scan("nope")).toThrow("(tables: t1, t2)");
+    expect(() => store.versions("nope")).toThrow('unknown table "nope"');
+    expect(store.has("t1")).toBe(true);
+    expect(store.has("nope")).toBe(false);
   });
 
   it("refuses a missing store unless asked to create it, and a directory that is not a store", () => {
     const parent = tempDir();
     expect(() => openStore(join(parent, "missing"))).toThrow(/does not exist/);
     expect(existsSync(join(parent, "missing"))).toBe(false);
-    const other = join(parent, "other");
-    openStore(other, { create: true });
+    openStore(join(parent, "other"), { create: true });
     writeFileSync(join(parent, "stray.txt"), "not ours");
     expect(() => openStore(parent, { create: true })).toThrow(/is not a sessionize store/);
+    expect(readdirSync(parent).sort()).toEqual(["other", "stray.txt"]);
+    mkdirSync(join(parent, "empty"));
+    expect(() => openStore(join(parent, "empty"))).toThrow(/is empty/);
+  });
+
+  it("refuses invalid table names and keep values", () => {
+    const store = openStore(join(tempDir(), "s"), { create: true });
+    expect(() => store.commit({ "../evil": ints(1) })).toThrow('invalid table name "../evil"');
+    expect(() => store.commit({ t: ints(1) }, { keep: 0 })).toThrow(/keep must be a whole number/);
+    expect(() => openStore(join(tempDir(), "s"), { create: true, keep: 1.5 })).toThrow(/keep must be/);
+    expect(store.version).toBe(0);
+  });
+});
+
+describe("versions", () => {
+  it("lists each table's versions with time, rows and run, and reads any of them", () => {
+    const store = openStore(join(tempDir(), "s"), { create: true });
+    store.commit({ t: ints(1), u: ints(10) }, { run: "first" });
+    store.commit({ t: ints(2) }, { run: "second" });
+    store.commit({ t: ints(3) }, { run: "third" });
+    const versions = store.versions("t");
+    expect(versions.map(({ version, rows, run }) => ({ version, rows, run }))).toEqual([
+      { version: 1, rows: 1, run: "first" },
+      { version: 2, rows: 2, run: "second" },
+      { version: 3, rows: 3, run: "third" },
+    ]);
+    for (const v of versions) expect(new Date(v.time).toISOString()).toBe(v.time);
+    expect(store.scan("t", { version: 2 }).collectSync().height).toBe(2);
+    expect(store.scan("t", { version: 1 }).collectSync().height).toBe(1);
+    // A table a commit did not write keeps its content and its version.
+    expect(store.versions("u").map((v) => v.version)).toEqual([1]);
+    expect(store.tables()).toEqual([
+      { name: "t", rows: 3, version: 3 },
+      { name: "u", rows: 10, version: 1 },
+    ]);
+    expect(() => store.scan("u", { version: 2 })).toThrow('table "u" has no version 2 in store');
+    expect(() => store.scan("t", { version: 9 })).toThrow("(versions: 1, 2, 3)");
+  });
+
+  it("commits state with the tables; a commit without state keeps the previous one", () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    expect(store.readState()).toBeUndefined();
+    store.commit({ t: ints(1) }, { state: { files: [{ name: "x.log", offset: 120 }] } });
+    store.commit({ t: ints(2) });
+    expect(openStore(dir).readState()).toEqual({ files: [{ name: "x.log", offset: 120 }] });
+    store.commit({}, { state: null });
+    expect(openStore(dir).readState()).toBeNull();
+    expect(openStore(dir).version).toBe(3);
+  });
+
+  it("a handle reads one version until it commits or refreshes; a stale handle cannot commit", () => {
+    const dir = join(tempDir(), "s");
+    const first = openStore(dir, { create: true });
+    first.commit({ t: ints(1) });
+    const reader = openStore(dir);
+    const writer = openStore(dir);
+    writer.commit({ t: ints(2) });
+    expect(reader.version).toBe(1);
+    expect(reader.scan("t").collectSync().height).toBe(1);
+    expect(() => first.commit({ t: ints(5) })).toThrow(StoreConflictError);
+    expect(() => first.commit({ t: ints(5) })).toThrow(/at version 2 but this handle read version 1/);
+    reader.refresh();
+    expect(reader.scan("t").collectSync().height).toBe(2);
+    expect(openStore(dir).version).toBe(2);
+  });
+});
+
+describe("keep: old versions are pruned after the commit that drops them", () => {
+  it("keeps the newest N versions and the files they refer to", () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true, keep: 3 });
+    store.commit({ t: ints(1), stays: ints(7) });
+    for (let n = 2; n <= 6; n++) store.commit({ t: ints(n) });
+    expect(files(dir, "manifests")).toEqual(["00000004.json", "00000005.json", "00000006.json"]);
+    expect(store.versions("t").map((v) => v.version)).toEqual([4, 5, 6]);
+    expect(files(dir, "data/t").map((f) => f.slice(0, 8))).toEqual(["00000004", "00000005", "00000006"]);
+    // Written at version 1 and never since: still current, so its file stays.
+    expect(store.versions("stays").map((v) => v.version)).toEqual([1]);
+    expect(store.scan("stays").collectSync().height).toBe(7);
+    expect(() => store.scan("t", { version: 2 })).toThrow("(versions: 4, 5, 6)");
+    // keep per commit
+    store.commit({ t: ints(7) }, { keep: 1 });
+    expect(files(dir, "manifests")).toEqual(["00000007.json"]);
+    expect(files(dir, "data/t")).toHaveLength(1);
+    expect(files(dir, "data/stays")).toHaveLength(1);
+  });
+
+  it("ignores the leftovers of an unfinished commit, and the next commit removes them", () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    store.commit({ t: ints(1) });
+    const referenced = files(dir, "data/t")[0];
+    // What a writer killed before publishing version 2 leaves behind.
+    ints(5).writeParquet(join(dir, "data/t/00000002-0badc0de.parquet"));
+    mkdirSync(join(dir, "data/new_table"));
+    ints(5).writeParquet(join(dir, "data/new_table/00000002-0badc0de.parquet"));
+    writeFileSync(join(dir, "data/t/.tmp-123-abc"), "PAR1 half");
+    writeFileSync(join(dir, "manifests/.tmp-123-def"), '{"format": "sessionize-store-manif');
+    const reader = openStore(dir);
+    expect(reader.version).toBe(1);
+    expect(reader.tables()).toEqual([{ name: "t", rows: 1, version: 1 }]);
+    expect(reader.scan("t").collectSync().height).toBe(1);
+
+    store.commit({ t: ints(2) });
+    expect(files(dir, "manifests")).toEqual(["00000001.json", "00000002.json"]);
+    expect(files(dir, "data/t")).toHaveLength(2);
+    expect(files(dir, "data/t")).toContain(referenced);
+    expect(files(dir, "data/t")).not.toContain("00000002-0badc0de.parquet");
+    expect(files(dir, "data/new_table")).toEqual([]);
+    expect(openStore(dir).scan("t", { version: 1 }).collectSync().height).toBe(1);
   });
 });

@@ -5,18 +5,43 @@ import { openStore } from "../store/index.js";
 import { guarded, positiveInt } from "./errors.js";
 
 const STORE_OPTION = ["--store <dir>", "store directory", ".sessionize"] as const;
+const VERSION_OPTION = ["--version <n>", "a version listed by `sessionize versions TABLE` (default: the latest)"] as const;
 
-/** `sessionize tables`, `sample` and `export`: read what a run left in the store. */
+/** Columns of text, left-aligned except the numeric ones, under a header. */
+function textTable(header: string[], rows: string[][], numeric: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n") + "\n";
+}
+
+/** `sessionize tables`, `versions`, `sample` and `export`: read what runs left in the store. */
 export function registerStoreCommands(program: Command): void {
   program
     .command("tables")
-    .description("list the tables in the store with their row counts")
+    .description("list the tables in the store with their row counts and latest versions")
     .option(...STORE_OPTION)
     .action(
       guarded((opts: { store: string }) => {
         const tables = openStore(opts.store).tables();
-        const width = Math.max(5, ...tables.map((t) => t.name.length));
-        process.stdout.write(["table".padEnd(width) + "  rows", ...tables.map((t) => `${t.name.padEnd(width)}  ${t.rows}`)].join("\n") + "\n");
+        const rows = tables.map((t) => [t.name, String(t.rows), String(t.version)]);
+        process.stdout.write(textTable(["table", "rows", "version"], rows, [false, true, true]));
+      }),
+    );
+
+  program
+    .command("versions")
+    .description("list the kept versions of a table: number, time, rows, and the run that made it")
+    .argument("<table>", "table name")
+    .option(...STORE_OPTION)
+    .action(
+      guarded((table: string, opts: { store: string }) => {
+        const versions = openStore(opts.store).versions(table);
+        const rows = versions.map((v) => [String(v.version), v.time, String(v.rows), v.run]);
+        process.stdout.write(textTable(["version", "time", "rows", "run"], rows, [true, false, true, false]));
       }),
     );
 
@@ -26,13 +51,15 @@ export function registerStoreCommands(program: Command): void {
     .argument("<table>", "table name")
     .option(...STORE_OPTION)
     .option("--rows <n>", "how many rows", "10")
+    .option(...VERSION_OPTION)
     .action(
-      guarded((table: string, opts: { store: string; rows: string }) => {
+      guarded((table: string, opts: { store: string; rows: string; version?: string }) => {
         const rows = positiveInt("--rows", opts.rows);
-        const frame = openStore(opts.store).scan(table).head(rows).collectSync();
+        const version = opts.version === undefined ? undefined : positiveInt("--version", opts.version);
+        const frame = openStore(opts.store).scan(table, { version }).head(rows).collectSync();
         pl.Config.setTblRows(rows);
         pl.Config.setTblCols(-1);
-        pl.Config.setTblWidthChars(Math.max(process.stdout.columns ?? 0, 200));
+        pl.Config.setTblWidthChars(100_000);
         process.stdout.write(frame.toString() + "\n");
       }),
     );
@@ -43,17 +70,20 @@ export function registerStoreCommands(program: Command): void {
     .argument("<table>", "table name")
     .requiredOption("--out <file>", "output file (.parquet, .csv or .ndjson)")
     .option(...STORE_OPTION)
+    .option(...VERSION_OPTION)
     .action(
-      guarded((table: string, opts: { store: string; out: string }) => {
+      guarded((table: string, opts: { store: string; out: string; version?: string }) => {
         const extension = extname(opts.out).toLowerCase();
         if (![".parquet", ".csv", ".ndjson"].includes(extension)) {
           throw new Error(`--out ${opts.out}: the extension must be .parquet, .csv or .ndjson`);
         }
-        const frame = openStore(opts.store).scan(table).collectSync();
+        const version = opts.version === undefined ? undefined : positiveInt("--version", opts.version);
+        const frame = openStore(opts.store).scan(table, { version }).collectSync();
         if (extension === ".parquet") frame.writeParquet(opts.out);
         else if (extension === ".csv") frame.writeCSV(opts.out);
         else frame.writeJSON(opts.out, { format: "lines" });
-        process.stderr.write(`wrote ${frame.height} rows of ${table} to ${opts.out}\n`);
+        const which = version === undefined ? "" : ` (version ${version})`;
+        process.stderr.write(`wrote ${frame.height} rows of ${table}${which} to ${opts.out}\n`);
       }),
     );
 }

@@ -1,29 +1,86 @@
 import type pl from "nodejs-polars";
+import type { LockOptions, WriteLock } from "./lock.js";
 
-/** A table in a store, with its row count. */
+/** A table in a store: its name, latest version and row count. */
 export interface TableInfo {
   name: string;
   rows: number;
+  /** The store version (commit) that wrote the table's current content. */
+  version: number;
+}
+
+/** One kept version of a table. */
+export interface TableVersion {
+  version: number;
+  /** When it was committed (ISO 8601, UTC). */
+  time: string;
+  rows: number;
+  /** The run that committed it. */
+  run: string;
+}
+
+/** Options of `scan`. */
+export interface ScanOptions {
+  /** A version listed by `versions(name)`. Default: the current one. */
+  version?: number;
+}
+
+/** What a commit records besides the tables. */
+export interface CommitMeta {
+  /** Names the run in `versions()`. Default: `<host>:<pid>` and the time. */
+  run?: string;
+  /**
+   * Opaque JSON committed atomically with the tables (the pipeline's registry of ingested
+   * files and offsets); `readState()` returns it. Omitted: the previous commit's state is kept.
+   */
+  state?: unknown;
+  /** How many versions to keep, this commit included. Default: the store's `keep` (20). */
+  keep?: number;
+}
+
+/** The outcome of a commit. */
+export interface CommitResult {
+  /** The new store version; every table written has it as its version. */
+  version: number;
 }
 
 /**
- * Where the pipeline keeps its tables between runs. The embedded default is a directory of
- * Parquet files (`openStore`); anything with this shape can stand in for it.
+ * Where the pipeline keeps its tables between runs. The embedded default (`openStore`) is a
+ * versioned directory of Parquet files; anything with this shape can stand in for it.
+ *
+ * A handle reads one version of the store, fixed when it is opened (a consistent snapshot:
+ * all its tables from the same commit), moved on by `commit`, `acquireWriteLock` and `refresh`.
  *
  * @example
  * const store = openStore(".sessionize");
- * store.tables(); // [{ name: "aggregated_sessions", rows: 412 }, …]
+ * store.tables(); // [{ name: "aggregated_sessions", rows: 412, version: 7 }, …]
  * store.scan("sessionized_logs").filter(pl.col("user_id").eq(pl.lit("42"))).collectSync();
+ * store.scan("aggregated_sessions", { version: 5 }).collectSync();
  */
 export interface TableStore {
   /** Where the store lives, for messages. */
   readonly location: string;
-  /** The tables it holds, sorted by name. */
+  /** The store version this handle reads (0: nothing committed yet). */
+  readonly version: number;
+  /** The tables it holds at this version, sorted by name. */
   tables(): TableInfo[];
-  /** Whether it holds table `name`. */
+  /** Whether it holds table `name` at this version. */
   has(name: string): boolean;
-  /** A lazy scan of table `name`; throws a clear error naming the table when there is none. */
-  scan(name: string): pl.LazyDataFrame;
-  /** Write all `tables` of one run; a table not named keeps its previous content. */
-  commit(tables: Record<string, pl.DataFrame>): void;
+  /** A lazy scan of table `name`; throws a clear error listing what exists for an unknown table or version. */
+  scan(name: string, options?: ScanOptions): pl.LazyDataFrame;
+  /** The kept versions of table `name`, oldest first. */
+  versions(name: string): TableVersion[];
+  /** The state committed with this version, or `undefined`. */
+  readState(): unknown | undefined;
+  /**
+   * Commit `tables` as one new version, atomically, with `meta.state`; a table not named keeps
+   * its previous content. Takes the write lock for the call unless the handle already holds it.
+   */
+  commit(tables: Record<string, pl.DataFrame>, meta?: CommitMeta): CommitResult;
+  /** Take the write lock (see `acquireLock`) and move the handle to the latest version. */
+  acquireWriteLock(options?: LockOptions): Promise<WriteLock>;
+  /** Run `fn` holding the write lock, releasing it afterwards whatever happens. */
+  withWriteLock<T>(fn: () => T | Promise<T>, options?: LockOptions): Promise<T>;
+  /** Move the handle to the latest committed version. */
+  refresh(): void;
 }

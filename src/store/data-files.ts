@@ -1,0 +1,69 @@
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type pl from "nodejs-polars";
+import { fsyncPath, isCode } from "./durable.js";
+import { StoreDamagedError } from "./errors.js";
+import { dataFilePath, tempPath } from "./layout.js";
+import type { TableEntry } from "./manifest.js";
+
+const PARQUET_MAGIC = "PAR1";
+
+/**
+ * Write one table version as a Parquet file under `data/<table>/`, durably (fsynced, under
+ * a temporary name until complete). The file is not part of the store until a manifest
+ * refers to it; the caller fsyncs the table directories before publishing that manifest.
+ *
+ * @example
+ * const { file, bytes } = writeDataFile(".sessionize", "all_joined_logs", 8, frame);
+ */
+export function writeDataFile(storeDir: string, table: string, version: number, frame: pl.DataFrame): Pick<TableEntry, "file" | "bytes" | "rows"> {
+  const file = dataFilePath(table, version, randomBytes(4).toString("hex"));
+  const path = join(storeDir, file);
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = tempPath(dirname(path));
+  try {
+    frame.writeParquet(temporary);
+    fsyncPath(temporary);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  return { file, bytes: statSync(path).size, rows: frame.height };
+}
+
+/**
+ * Check that the data file of `entry` is there and is the file that was written: its size
+ * as recorded and the Parquet magic bytes at both ends. Returns its absolute path; throws
+ * `StoreDamagedError` naming the file otherwise.
+ *
+ * @example
+ * pl.scanParquet(verifyDataFile(".sessionize", entry));
+ * verifyDataFile(".sessionize", entry, { quick: true }); // existence and size only
+ */
+export function verifyDataFile(storeDir: string, entry: TableEntry, options: { quick?: boolean } = {}): string {
+  const path = join(storeDir, entry.file);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (error) {
+    if (isCode(error, "ENOENT")) throw new StoreDamagedError(path, `data file missing (version ${entry.version}, ${entry.rows} rows)`);
+    throw error;
+  }
+  if (size !== entry.bytes) throw new StoreDamagedError(path, `data file is ${size} bytes, the manifest records ${entry.bytes} (cut short or replaced)`);
+  if (options.quick) return path;
+  const fd = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(4);
+    const tail = Buffer.alloc(4);
+    readSync(fd, head, 0, 4, 0);
+    readSync(fd, tail, 0, 4, Math.max(0, size - 4));
+    if (head.toString("latin1") !== PARQUET_MAGIC || tail.toString("latin1") !== PARQUET_MAGIC) {
+      throw new StoreDamagedError(path, "data file is not a Parquet file");
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { currentHost, type LockHolder } from "./errors.js";
+
+/**
+ * A lock-holder record for this process, with a fresh token.
+ *
+ * @example
+ * thisProcess(); // { pid: 4242, host: "build-7", since: "2026-…Z", token: "9f8e…", started: "123456" }
+ */
+export function thisProcess(): LockHolder {
+  const started = processStartTime(process.pid);
+  return {
+    pid: process.pid,
+    host: currentHost(),
+    since: new Date().toISOString(),
+    token: randomBytes(8).toString("hex"),
+    ...(started ? { started } : {}),
+  };
+}
+
+/**
+ * Whether the holder of a lock is still running: `"alive"`, `"dead"` (its pid is gone from
+ * this host, or now belongs to a process started later), or `"unknown"` (another host:
+ * never taken over).
+ *
+ * @example
+ * holderStatus({ pid: 999999, host: currentHost(), since, token }); // "dead"
+ */
+export function holderStatus(holder: LockHolder): "alive" | "dead" | "unknown" {
+  if (holder.host !== currentHost()) return "unknown";
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return "dead";
+    // EPERM: a process of another user has that pid; fall through to the start-time check.
+  }
+  if (holder.started) {
+    const started = processStartTime(holder.pid);
+    if (started && started !== holder.started) return "dead"; // pid reused
+  }
+  return "alive";
+}
+
+/**
+ * The kernel start time of process `pid` (Linux `/proc/<pid>/stat`, field 22), or
+ * `undefined` where that is not available. With the pid it identifies a process uniquely.
+ *
+ * @example
+ * processStartTime(process.pid); // "1234567"
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    // Fields after the command name (which may contain spaces and parentheses) start at field 3.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
