@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { generateKeyPairSync } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subscribeSnowflake, type SnowflakeOptions } from "../../src/sinks/snowflake/index.js";
@@ -31,6 +32,16 @@ let server: SnowflakeTestServer;
 let dir: string;
 let keyPath: string;
 let otherKeyPath: string;
+/** A 127.0.0.1 URL where nothing listens. */
+let deadUrl: string;
+
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
 
 beforeAll(async () => {
   server = await startServer([{ name: KEY_USER, publicKeyPem: keys.publicKey }]);
@@ -39,6 +50,7 @@ beforeAll(async () => {
   otherKeyPath = join(dir, "other_key.p8");
   writeFileSync(keyPath, keys.privateKey);
   writeFileSync(otherKeyPath, otherKeys.privateKey);
+  deadUrl = `http://127.0.0.1:${await closedPort()}`;
 });
 afterAll(async () => {
   await server?.close();
@@ -109,7 +121,7 @@ describe("secrets stay out of every output", () => {
   const cases: [string, () => SnowflakeOptions][] = [
     ["a successful publish, driver log at TRACE", () => optionsFor(server, { driverLogLevel: "TRACE" })],
     ["a refused login", () => optionsFor(server, { driverLogLevel: "TRACE", token: TOKEN + "-but-wrong" })],
-    ["an unreachable server after retries", () => optionsFor(server, { driverLogLevel: "TRACE", accessUrl: "http://127.0.0.1:9", retries: 1 })],
+    ["an unreachable server after retries", () => optionsFor(server, { driverLogLevel: "TRACE", accessUrl: deadUrl, retries: 1 })],
     ["an SQL error mid-load", () => optionsFor(server, { driverLogLevel: "TRACE", batchRows: 2 })],
     ["key-pair login with a passphrase", () => keyPairOptions(keyPath, PASSPHRASE)],
     ["key-pair login with a wrong passphrase", () => keyPairOptions(keyPath, PASSPHRASE.slice(0, -3) + "bad")],

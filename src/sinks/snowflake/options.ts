@@ -94,7 +94,7 @@ export interface SnowflakeOptions extends Partial<SnowflakeConnectionSettings> {
   statementTimeoutMs?: number;
   /** Progress lines (secrets removed). Default: silent. */
   log?: (line: string) => void;
-  /** Level of snowflake-sdk's own log, sent to `log` with secrets removed (default `OFF`). */
+  /** Level of snowflake-sdk's own (process-wide) log, sent to `log` with secrets removed (default `OFF`: the driver prints nothing and writes no snowflake.log). */
   driverLogLevel?: SnowflakeDriverLogLevel;
   /** Where settings missing from these options are read (default `process.env`; `false` reads nothing). */
   env?: Record<string, string | undefined> | false;

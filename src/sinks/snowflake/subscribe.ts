@@ -219,6 +219,14 @@ async function loadOnce(session: SnowflakeSession, plan: LoadPlan, mode: Snowfla
  * retried with exponential back-off; an authentication failure is not.
  * Errors are {@link SnowflakeSinkError}s and never contain secrets.
  *
+ * Memory: a LazyDataFrame is collected once; rows then become JS values one batch
+ * at a time (`batchRows`), so the JS side stays bounded whatever the table size.
+ * Tables are published one after the other; two publishers writing the same
+ * table at the same time would share its staging table, so do not do that.
+ * snowflake-sdk's logger is process-wide: each call configures it (silent by
+ * default). After a statement timeout the driver may keep retrying that request
+ * in the background; a command-line program should exit when it is done.
+ *
  * @example
  * import { subscribeSnowflake, snowflakeOptionsFromEnv } from "sessionize";
  * const report = await subscribeSnowflake(
