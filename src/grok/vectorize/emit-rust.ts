@@ -58,9 +58,18 @@ export function emitRust(tree: VectorTree): RustRegex {
         throw new Error(`internal: ${n.kind} left in a vectorized tree`);
     }
   };
+  const suffix = edgePart(tree.after, "after");
+  if (tree.heads) {
+    const variants = tree.heads.map((h) => {
+      const lead = h.edge ? (h.set.isEmpty ? "^" : `(?:^|${charClass(h.set)})`) : charClass(h.set);
+      return lead + h.items.map(emit).join("");
+    });
+    const rest = tree.root.items.slice(tree.headCount).map(emit).join("");
+    const search = "^(?s:.*?)(?:" + variants.join("|") + ")" + rest + suffix;
+    return { search, test: search, groups };
+  }
   const body = emit(tree.root);
   const prefix = edgePart(tree.before, "before");
-  const suffix = edgePart(tree.after, "after");
   const search = "^" + prefix + "(?:" + body + ")" + suffix;
   return { search, test: tree.before || tree.after ? search : body, groups };
 }

@@ -21,6 +21,13 @@ export interface VectorTree {
   after: EdgeConstraint | null;
   /** Assertions kept as Rust's ASCII `(?-u:\b)`: nodes in this set. */
   asciiWordBoundaries: Set<Node>;
+  /**
+   * When assertions inside the pattern's first element test the character before the
+   * match: one copy of the root's first `headCount` items per class of that character,
+   * each with those assertions decided (see {@link specializeHead}).
+   */
+  heads: { set: CharSet; edge: boolean; items: Node[] }[] | null;
+  headCount: number;
 }
 
 export type PlanResult = { ok: true; tree: VectorTree } | { ok: false; reason: string; pos: number };
@@ -36,7 +43,7 @@ const EMPTY = (): Node => ({ kind: "seq", items: [], pos: -1 });
  */
 export function planVectorized(input: Node): PlanResult {
   const root = normalize(input);
-  const tree: VectorTree = { root, before: null, after: null, asciiWordBoundaries: new Set() };
+  const tree: VectorTree = { root, before: null, after: null, asciiWordBoundaries: new Set(), heads: null, headCount: 0 };
   const fail = (reason: string, n: Node): PlanResult => ({ ok: false, reason, pos: n.pos });
 
   for (const n of walk(root)) {
@@ -55,13 +62,117 @@ export function planVectorized(input: Node): PlanResult {
   for (const n of walk(root)) if (n.kind === "atomic") replace(n, { kind: "group", body: n.body, pos: n.pos });
 
   // Assertions, one at a time, each resolved against the current tree.
+  const deferred: Deferred[] = [];
   for (const n of walk(root)) {
     if (n.kind !== "wordb" && n.kind !== "look") continue;
     parents = parentsOf(root);
     const why = resolveAssertion(n, parents, tree);
-    if (why) return fail(why, n);
+    if (!why) continue;
+    const d = deferrable(n, parents);
+    if (!d) return fail(why, n);
+    deferred.push(d);
+  }
+  if (deferred.length) {
+    const why = specializeHead(tree, deferred, parentsOf(root));
+    if (why) return fail(why, deferred[0].node);
   }
   return { ok: true, tree };
+}
+
+interface Deferred {
+  node: Node;
+  p: Predicate;
+  nexts: Side[];
+}
+
+/** An assertion that tests only the character before the match (nothing of the pattern precedes it). */
+function deferrable(n: Node, parents: Parents): Deferred | null {
+  const prevCtx = before(n, parents);
+  if (!prevCtx.set.isEmpty || !prevCtx.edge) return null;
+  const nextCtx = after(n, parents);
+  const p = predicateOf(n, nextCtx, prevCtx);
+  if (!p || p.looks === "next") return null;
+  return { node: n, p, nexts: sides(nextCtx) };
+}
+
+/**
+ * Assertions that sit at the start of the match on some paths only (inside the first
+ * element, e.g. IPV4's `(?<![0-9])` in `(?:IPV6|IPV4)`) test the character before the match.
+ * Split that character into classes on which each such assertion is decided, and give
+ * each class its own copy of the first element with the assertions replaced by their value:
+ * `^(?s:.*?)(?:(?:^|[class A])copy A|[class B]copy B)rest`. For a given start the
+ * classes are exclusive, so the copies never compete and the search order (leftmost start
+ * first, then the pattern's own order) is unchanged.
+ */
+function specializeHead(tree: VectorTree, deferred: Deferred[], parents: Parents): string | null {
+  const items = tree.root.items;
+  let headCount = 0;
+  for (const d of deferred) {
+    let top: Node = d.node;
+    while (parents.get(top)?.parent !== tree.root) top = parents.get(top)!.parent;
+    headCount = Math.max(headCount, items.indexOf(top) + 1);
+  }
+  for (const item of items.slice(0, headCount - 1)) if (!first(item).set.isEmpty) return "assertion about the character before the match, after the match's first character";
+  let parts: CharSet[] = [CharSet.all];
+  for (const d of deferred)
+    for (const k of d.p.classes) parts = parts.flatMap((x) => [x.intersect(k), x.minus(k)]).filter((x) => !x.isEmpty);
+  const groups = new Map<string, { set: CharSet; edge: boolean; values: boolean[] }>();
+  const classes: (CharSet | "edge")[] = [...parts, "edge"];
+  for (const k of classes) {
+    const values: boolean[] = [];
+    for (const d of deferred) {
+      const v = constantOver(d.p, [k], d.nexts);
+      if (v === undefined) return "assertion about the character before the match that its class does not decide";
+      values.push(v);
+    }
+    // an earlier edge constraint (rule 3) applies to every copy
+    if (tree.before && (k === "edge" ? !tree.before.edge : !k.isSubsetOf(tree.before.allowed))) {
+      if (k !== "edge" && k.overlaps(tree.before.allowed)) return "assertion about the character before the match that its class does not decide";
+      continue;
+    }
+    const key = values.join();
+    const g = groups.get(key) ?? { set: CharSet.empty, edge: false, values };
+    if (k === "edge") g.edge = true;
+    else g.set = g.set.union(k);
+    groups.set(key, g);
+  }
+  tree.before = null;
+  tree.headCount = headCount;
+  // The copy that allows the start of the text goes first: at the first start position
+  // the search must try "no character before" before "one character before".
+  const ordered = [...groups.values()].sort((a, b) => Number(b.edge) - Number(a.edge));
+  tree.heads = ordered.map((g) => {
+    const subst = new Map<Node, Node>();
+    deferred.forEach((d, i) => subst.set(d.node, g.values[i] ? EMPTY() : { kind: "chars", set: CharSet.empty, pos: d.node.pos }));
+    return { set: g.set, edge: g.edge, items: items.slice(0, headCount).map((n) => clone(n, subst, tree.asciiWordBoundaries)) };
+  });
+  return null;
+}
+
+/** A deep copy of a tree, with some nodes substituted. */
+function clone(n: Node, subst: Map<Node, Node>, ascii: Set<Node>): Node {
+  const s = subst.get(n);
+  if (s) return s;
+  const c = (m: Node) => clone(m, subst, ascii);
+  let out: Node;
+  switch (n.kind) {
+    case "seq":
+      out = { ...n, items: n.items.map(c) };
+      break;
+    case "alt":
+      out = { ...n, branches: n.branches.map(c) };
+      break;
+    case "group":
+    case "atomic":
+    case "repeat":
+    case "look":
+      out = { ...n, body: c(n.body) } as Node;
+      break;
+    default:
+      out = { ...n };
+  }
+  if (ascii.has(n)) ascii.add(out);
+  return out;
 }
 
 function resolveAssertion(n: Node, parents: Parents, tree: VectorTree): string | null {
