@@ -12,8 +12,8 @@ const isZeroWidth = (n: Node) => n.kind === "anchor" || n.kind === "wordb" || n.
  * normalize(parse("x(?:a(?:b))")); // seq [x, a, b]
  */
 export function normalize(root: Node): Extract<Node, { kind: "seq" }> {
-  const n = norm(root);
-  return n.kind === "seq" ? n : { kind: "seq", items: [n], pos: root.pos };
+  const n = norm(root.kind === "seq" ? root : { kind: "seq", items: [root], pos: root.pos });
+  return n as Extract<Node, { kind: "seq" }>;
 }
 
 function norm(n: Node): Node {
