@@ -15,13 +15,35 @@ export {
 export { parseIsoTimestamp } from "./timestamps.js";
 export { DEFAULT_INACTIVITY_MS, parseInactivity } from "./inactivity.js";
 export { findLogFiles, type LogFile } from "./io/log-files.js";
-export { readLogLines, linesFrame, emptyLines } from "./io/read-lines.js";
+export { readLogLines, readLines, linesFrame, emptyLines, MAX_LINE_BYTES, type ReadLinesOptions, type ReadLinesResult } from "./io/read-lines.js";
+export { emptyRegistry, registryFromState, type FileRegistry, type IngestedFile } from "./ingest/file-registry.js";
+export { planReads, registryEntry, type PlannedRead, type ReadKind, type ReadPlan, type PlanOptions } from "./ingest/plan-reads.js";
+export { readBatch, type Batch } from "./pipeline/read-batch.js";
 export { parseLogs, classifyLines, splitClassified, parsedColumns, REJECTED_COLUMNS, type ParsedLogs } from "./stages/parse.js";
 export { unifyLogs, timelineColumns, TIMELINE_LEAD_COLUMNS } from "./stages/unify.js";
-export { appendLogs } from "./stages/append.js";
+export { appendLogs, countDuplicates } from "./stages/append.js";
+export { resessionizeLogs } from "./stages/resessionize.js";
+export { sortTimeline, TIMELINE_ORDER } from "./stages/timeline-order.js";
 export { sessionizeLogs, type SessionizeOptions } from "./stages/sessionize.js";
 export { aggregateSessions, AGGREGATED_COLUMNS } from "./stages/aggregate.js";
-export { openStore, type OpenStoreOptions, type TableInfo, type TableStore } from "./store/index.js";
+export {
+  openStore,
+  DEFAULT_KEEP,
+  acquireLock,
+  StoreConflictError,
+  StoreDamagedError,
+  StoreLockedError,
+  type CommitMeta,
+  type CommitResult,
+  type LockHolder,
+  type LockOptions,
+  type OpenStoreOptions,
+  type ScanOptions,
+  type TableInfo,
+  type TableStore,
+  type TableVersion,
+  type WriteLock,
+} from "./store/index.js";
 export {
   runPipeline,
   TABLES,
@@ -29,5 +51,7 @@ export {
   type PipelineStage,
   type PipelineSummary,
   type StreamSummary,
+  type FileCounts,
 } from "./pipeline.js";
 export * from "./sinks/snowflake/index.js";
+export * from "./grok/index.js";

@@ -1,18 +1,20 @@
 import pl from "nodejs-polars";
-import { emptyFrame } from "./columns.js";
-import { findLogFiles } from "./io/log-files.js";
-import { emptyLines, readLogLines } from "./io/read-lines.js";
+import { conform, emptyFrame } from "./columns.js";
+import { registryFromState } from "./ingest/file-registry.js";
 import { parseInactivity } from "./inactivity.js";
+import { readBatch } from "./pipeline/read-batch.js";
+import type { PipelineStage, PipelineSummary, StreamSummary } from "./pipeline/summary.js";
 import { aggregateSessions } from "./stages/aggregate.js";
-import { appendLogs } from "./stages/append.js";
-import { classifyLines, isBlankLine, splitClassified, REJECTED_COLUMNS } from "./stages/parse.js";
+import { appendLogs, countDuplicates } from "./stages/append.js";
+import { classifyLines, splitClassified, REJECTED_COLUMNS } from "./stages/parse.js";
+import { resessionizeLogs } from "./stages/resessionize.js";
 import { sessionizeLogs } from "./stages/sessionize.js";
 import { timelineColumns, unifyLogs } from "./stages/unify.js";
 import { openStore, type TableStore } from "./store/index.js";
-import { tutorialStreams, type StreamDefinition } from "./streams.js";
+import { tutorialStreams, validateStream, type StreamDefinition } from "./streams.js";
 
-/** The stages of a run, in order, as `onStage` reports them. */
-export type PipelineStage = "read" | "parse" | "unify" | "append" | "sessionize" | "aggregate" | "write";
+export type { PipelineStage, PipelineSummary, StreamSummary } from "./pipeline/summary.js";
+export type { FileCounts } from "./pipeline/read-batch.js";
 
 /** Options of `runPipeline`. */
 export interface PipelineOptions {
@@ -24,38 +26,14 @@ export interface PipelineOptions {
   inactivity?: string | number;
   /** The streams to read. Default: the tutorial's cart, purchase and web streams. */
   streams?: readonly StreamDefinition[];
+  /** Ignore log files last modified before this instant (the tutorial's `initial_last_modified`). */
+  since?: Date;
   /** Called as each stage starts, for progress display. */
   onStage?: (stage: PipelineStage) => void;
   /** How many versions of the store to keep when `store` is a path. Default 20. */
   keep?: number;
   /** Wait for another writer's lock on the store instead of failing at once. Default false. */
   wait?: boolean;
-}
-
-/** What one stream contributed to a run. Non-blank lines = parsed + rejected. */
-export interface StreamSummary {
-  files: number;
-  lines: number;
-  blank: number;
-  parsed: number;
-  rejected: number;
-}
-
-/** The outcome of `runPipeline`. */
-export interface PipelineSummary {
-  streams: Record<string, StreamSummary>;
-  /** Lines rejected in this run, all streams. */
-  rejected: number;
-  /** Events of this run dropped because their `event_id` was already seen. */
-  duplicates: number;
-  /** Events of this run that were new to the history. */
-  newEvents: number;
-  /** Events in the history (`all_joined_logs`) after the run. */
-  events: number;
-  /** Sessions in `aggregated_sessions`. */
-  sessions: number;
-  /** Row count of every table written. */
-  tables: Record<string, number>;
 }
 
 /** The table names a run writes. */
@@ -68,90 +46,141 @@ export const TABLES = {
   aggregated: "aggregated_sessions",
 } as const;
 
-function readStreamLines(logs: string, stream: StreamDefinition): { files: number; lines: pl.DataFrame } {
-  const files = findLogFiles(logs, stream.name);
-  const frames = files.map((f) => readLogLines(f.path, f.name));
-  const lines = (frames.length === 0 ? emptyLines() : pl.concat(frames, { how: "vertical" })).collectSync();
-  return { files: files.length, lines };
+/** What the store keeps between runs besides the tables: the file registry and the threshold the sessions were cut with. */
+interface PipelineState {
+  version: 1;
+  files: ReturnType<typeof registryFromState>["files"];
+  inactivityMs?: number;
 }
 
 /**
- * The whole tutorial DAG: read each stream's log files, parse them, unify the batch,
- * append it to the history kept in the store, sessionize, aggregate, and write every
- * table to the store: `new_<stream>_logs`, `rejected_lines`, `new_logs_joined`,
- * `all_joined_logs`, `sessionized_logs`, `aggregated_sessions`. Running it again on the
- * same logs adds nothing (every event is a duplicate).
+ * The whole tutorial DAG, incrementally: read what arrived in the logs directory since the
+ * last run (complete lines only), parse it, unify the batch, append it to the history kept
+ * in the store, sessionize again the users it touches, aggregate, and commit every table
+ * that changed in one atomic version of the store, together with how far each log file
+ * has been read. Running it again with no new log lines changes nothing.
  *
  * @example
  * const summary = await runPipeline({ logs: "fixtures/logs", store: ".sessionize" });
  * console.log(summary.events, summary.sessions, summary.rejected);
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineSummary> {
+  const streams = options.streams ?? tutorialStreams;
+  streams.forEach(validateStream);
+  const inactivityMs = parseInactivity(options.inactivity);
   const store = typeof options.store === "string" ? openStore(options.store, { create: true, keep: options.keep }) : options.store;
-  return store.withWriteLock(() => runLocked(options, store), { wait: options.wait });
+  return store.withWriteLock(() => runLocked(options, streams, inactivityMs, store), { wait: options.wait });
+}
+
+/** Row count of `name` in the store, or undefined when it has no such table. */
+function storedRows(store: TableStore, name: string): number | undefined {
+  return store.tables().find((t) => t.name === name)?.rows;
 }
 
 /** The DAG itself, run while holding the store's write lock (one writer at a time). */
-async function runLocked(options: PipelineOptions, store: TableStore): Promise<PipelineSummary> {
-  const streams = options.streams ?? tutorialStreams;
-  const inactivity = parseInactivity(options.inactivity);
-  const stage = options.onStage ?? (() => {});
+async function runLocked(
+  options: PipelineOptions,
+  streams: readonly StreamDefinition[],
+  inactivityMs: number,
+  store: TableStore,
+): Promise<PipelineSummary> {
+  const timings: PipelineSummary["timings"] = {};
+  let current: { stage: PipelineStage; started: number } | undefined;
+  const stage = (next: PipelineStage) => {
+    if (current) timings[current.stage] = Date.now() - current.started;
+    current = { stage: next, started: Date.now() };
+    options.onStage?.(next);
+  };
+  const state = (store.readState() ?? undefined) as PipelineState | undefined;
+  const registry = registryFromState(state === undefined ? undefined : { version: state.version, files: state.files });
+  const tables: Record<string, pl.DataFrame> = {};
+  /** Write `name` unless it is empty and was already stored empty. */
+  const write = (name: string, frame: pl.DataFrame) => {
+    if (frame.height > 0 || storedRows(store, name) !== 0) tables[name] = frame;
+  };
 
   stage("read");
-  const read = streams.map((s) => ({ stream: s, ...readStreamLines(options.logs, s) }));
+  const batch = readBatch(options.logs, streams, registry, options.since);
 
   stage("parse");
   const summaries: Record<string, StreamSummary> = {};
-  const tables: Record<string, pl.DataFrame> = {};
   const parsed: Record<string, pl.LazyDataFrame> = {};
-  const rejected: pl.LazyDataFrame[] = [];
-  for (const { stream, files, lines } of read) {
+  const rejects: pl.LazyDataFrame[] = [];
+  for (const stream of streams) {
+    const lines = batch.lines[stream.name];
     const classified = classifyLines(stream, lines.lazy()).collectSync();
-    const { events, rejected: rejects } = splitClassified(stream, classified.lazy());
-    const eventFrame = events.collectSync();
-    const rejectFrame = rejects.collectSync();
-    tables[TABLES.parsed(stream.name)] = eventFrame;
-    parsed[stream.name] = eventFrame.lazy();
-    rejected.push(rejectFrame.lazy());
+    const split = splitClassified(stream, classified.lazy());
+    const events = split.events.collectSync();
+    const rejected = split.rejected.collectSync();
+    write(TABLES.parsed(stream.name), events);
+    parsed[stream.name] = events.lazy();
+    rejects.push(rejected.lazy());
     summaries[stream.name] = {
-      files,
+      files: batch.files[stream.name],
       lines: lines.height,
       blank: lines.height - classified.height,
-      parsed: eventFrame.height,
-      rejected: rejectFrame.height,
+      parsed: events.height,
+      rejected: rejected.height,
+      duplicates: 0,
     };
   }
-  tables[TABLES.rejected] = pl.concat([emptyFrame(REJECTED_COLUMNS), ...rejected], { how: "vertical" }).collectSync();
+  const newRejects = pl.concat([emptyFrame(REJECTED_COLUMNS), ...rejects], { how: "vertical" }).collectSync();
+  if (newRejects.height > 0 || !store.has(TABLES.rejected)) {
+    const earlier = store.has(TABLES.rejected) ? [store.scan(TABLES.rejected)] : [];
+    tables[TABLES.rejected] = pl.concat([...earlier, newRejects.lazy()], { how: "vertical" }).collectSync();
+  }
 
   stage("unify");
-  const batch = unifyLogs(parsed, streams).collectSync();
-  tables[TABLES.batch] = batch;
+  const joined = unifyLogs(parsed, streams).collectSync();
+  write(TABLES.batch, joined);
 
   stage("append");
   const columns = timelineColumns(streams);
-  const history = store.has(TABLES.history) ? store.scan(TABLES.history).collectSync() : emptyFrame(columns).collectSync();
-  const all = appendLogs(batch.lazy(), history.lazy()).collectSync();
-  tables[TABLES.history] = all;
+  const hadHistory = store.has(TABLES.history);
+  const history = hadHistory ? conform(store.scan(TABLES.history), columns).collectSync() : emptyFrame(columns).collectSync();
+  const all = appendLogs(joined.lazy(), history.lazy()).collectSync();
+  for (const row of countDuplicates(parsed, history.lazy()).collectSync().toRecords()) {
+    summaries[row.stream as string].duplicates = Number(row.duplicates);
+  }
+  const newEvents = all.height - history.height;
+  if (newEvents > 0 || !hadHistory) tables[TABLES.history] = all;
 
   stage("sessionize");
-  const sessionized = sessionizeLogs(all.lazy(), { inactivity }).collectSync();
-  tables[TABLES.sessionized] = sessionized;
-
-  stage("aggregate");
-  const aggregated = aggregateSessions(sessionized.lazy()).collectSync();
-  tables[TABLES.aggregated] = aggregated;
+  const sameThreshold = state?.inactivityMs === inactivityMs;
+  const hadSessions = store.has(TABLES.sessionized) && store.has(TABLES.aggregated) && sameThreshold;
+  let sessions: number;
+  if (hadSessions && newEvents === 0) {
+    sessions = storedRows(store, TABLES.aggregated) ?? 0;
+  } else {
+    const sessionized = (
+      hadSessions
+        ? resessionizeLogs(store.scan(TABLES.sessionized), all.lazy(), joined.lazy(), { inactivity: inactivityMs })
+        : sessionizeLogs(all.lazy(), { inactivity: inactivityMs })
+    ).collectSync();
+    tables[TABLES.sessionized] = sessionized;
+    stage("aggregate");
+    const aggregated = aggregateSessions(sessionized.lazy()).collectSync();
+    tables[TABLES.aggregated] = aggregated;
+    sessions = aggregated.height;
+  }
 
   stage("write");
-  store.commit(tables);
+  const nextState: PipelineState = { ...batch.registry, inactivityMs };
+  const changed = Object.keys(tables).length > 0 || JSON.stringify(nextState) !== JSON.stringify(state);
+  const version = changed ? store.commit(tables, { state: nextState }).version : store.version;
+  timings.write = Date.now() - current!.started;
 
-  const newEvents = all.height - history.height;
+  const duplicates = Object.values(summaries).reduce((n, s) => n + s.duplicates, 0);
   return {
     streams: summaries,
-    rejected: tables[TABLES.rejected].height,
-    duplicates: batch.height - newEvents,
+    rejected: newRejects.height,
+    duplicates,
     newEvents,
     events: all.height,
-    sessions: aggregated.height,
+    sessions,
     tables: Object.fromEntries(Object.entries(tables).map(([name, frame]) => [name, frame.height])),
+    version,
+    timings,
+    warnings: batch.warnings,
   };
 }

@@ -1,19 +1,38 @@
 import pl from "nodejs-polars";
+import { nullOf } from "../columns.js";
+import { sortTimeline } from "./timeline-order.js";
 
 /**
  * The append step: the persisted history (`all_joined_logs`) plus a new batch
  * (`new_logs_joined`), with each `event_id` kept once. The first occurrence wins: an
  * event already in the history, or earlier in the same batch, drops the later copy as a
- * duplicate (their number is `batch rows + history rows − result rows`). The result is sorted by `user_id`,
- * `timestamp`, `event_id`, like the timeline.
+ * duplicate (their number is `batch rows + history rows − result rows`). The result is
+ * sorted by `user_id`, `timestamp`, `event_id`, like the timeline.
  *
  * @example
  * const all = appendLogs(newLogsJoined, allJoinedLogs);
  * all.collectSync().height; // history rows + new distinct events
  */
 export function appendLogs(batch: pl.LazyDataFrame, history: pl.LazyDataFrame): pl.LazyDataFrame {
+  const both = pl.concat([history, batch.select(...history.columns.map((c) => pl.col(c)))], { how: "vertical" });
+  return sortTimeline(both.filter(pl.col("event_id").isFirstDistinct()));
+}
+
+/**
+ * How many events of each stream's batch `appendLogs` drops as duplicates, counted the
+ * way it decides them: after the history, in timeline order (stable), first occurrence wins.
+ * Lazy frame out: `stream`, `duplicates` (streams without duplicates are absent).
+ *
+ * @example
+ * countDuplicates({ cart: cartEvents, web: webEvents }, allJoinedLogs).collectSync();
+ */
+export function countDuplicates(parsed: Record<string, pl.LazyDataFrame>, history: pl.LazyDataFrame): pl.LazyDataFrame {
+  const keys = ["user_id", "timestamp", "event_id"];
+  const batchIds = Object.entries(parsed).map(([stream, events]) => events.select(...keys.map((k) => pl.col(k)), pl.lit(stream).alias("stream")));
+  const ordered = batchIds.length === 0 ? [] : [sortTimeline(pl.concat(batchIds, { how: "vertical" })).select("event_id", "stream")];
   return pl
-    .concat([history, batch.select(...history.columns.map((c) => pl.col(c)))], { how: "vertical" })
-    .filter(pl.col("event_id").isFirstDistinct())
-    .sort(["user_id", "timestamp", "event_id"]);
+    .concat([history.select(pl.col("event_id"), nullOf(pl.Utf8).alias("stream")), ...ordered], { how: "vertical" })
+    .filter(pl.col("event_id").isFirstDistinct().not())
+    .groupBy("stream")
+    .agg(pl.len().cast(pl.Int64).alias("duplicates"));
 }

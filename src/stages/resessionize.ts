@@ -1,4 +1,5 @@
 import pl from "nodejs-polars";
+import { sortTimeline } from "./timeline-order.js";
 import { sessionizeLogs, type SessionizeOptions } from "./sessionize.js";
 
 /**
@@ -28,9 +29,9 @@ export function resessionizeLogs(
     .sort(["__user", "__start"])
     .withRowIndex("__session", 1)
     .select(pl.col("session_id"), pl.col("__session").cast(pl.Int64));
-  return combined
+  const renumbered = combined
     .join(numbering, { on: "session_id", how: "left" })
     .withColumns(pl.col("__session").alias("session"))
-    .drop("__session")
-    .sort(["user_id", "timestamp", "event_id"]);
+    .drop("__session");
+  return sortTimeline(renumbered);
 }

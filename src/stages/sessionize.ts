@@ -1,4 +1,5 @@
 import pl from "nodejs-polars";
+import { sortTimeline } from "./timeline-order.js";
 import { DEFAULT_INACTIVITY_MS, parseInactivity } from "../inactivity.js";
 
 /** Options of `sessionizeLogs`. */
@@ -25,8 +26,7 @@ export function sessionizeLogs(events: pl.LazyDataFrame, options: SessionizeOpti
   const newUser = pl.col("user_id").neq(pl.col("user_id").shift(1)).fillNull(true);
   const longGap = micros.diff(1, "ignore").gt(pl.lit(thresholdMicros)).fillNull(false);
   const opens = newUser.or(longGap.and(pl.col("user_action").neq(pl.lit("purchase"))));
-  return events
-    .sort(["user_id", "timestamp", "event_id"])
+  return sortTimeline(events)
     .withColumns(opens.cast(pl.Int64).cumSum().alias("session"))
     .withColumns(
       pl.concatString([pl.col("user_id"), pl.col("event_id").first().over("session")], ":").alias("session_id"),

@@ -1,4 +1,5 @@
 import pl from "nodejs-polars";
+import { sortTimeline } from "./timeline-order.js";
 import { conform, emptyFrame, type ColumnSpec, nullOf } from "../columns.js";
 import { tutorialStreams, type StreamDefinition } from "../streams.js";
 
@@ -83,5 +84,5 @@ export function unifyLogs(
       );
     });
   const all = frames.length === 0 ? emptyFrame(columns) : pl.concat(frames, { how: "vertical" });
-  return all.sort(["user_id", "timestamp", "event_id"]);
+  return sortTimeline(all);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pl from "nodejs-polars";
@@ -21,8 +21,8 @@ describe("sessionize CLI on the fixtures", () => {
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
     const summary = JSON.parse(first.stdout);
-    for (const [name, s] of Object.entries<Record<string, number>>(summary.streams)) {
-      expect(s.files, name).toBe(3);
+    for (const [name, s] of Object.entries<Record<string, number> & { files: Record<string, number> }>(summary.streams)) {
+      expect(s.files, name).toEqual({ new: 3, grown: 0, replaced: 0, unchanged: 0 });
       expect(s.lines, name).toBe(s.parsed + s.rejected + s.blank);
       expect(s.parsed, name).toBeGreaterThan(500);
     }
@@ -34,18 +34,32 @@ describe("sessionize CLI on the fixtures", () => {
     const again = sessionize(["run", "--logs", FIXTURES, "--store", join(tempDir(), "s")]);
     expect(again.status).toBe(0);
     expect(again.stderr).toBe("");
-    expect(again.stdout).toMatch(/^stream\s+files\s+lines\s+parsed\s+rejected\s+blank$/m);
-    expect(again.stdout).toMatch(/^cart\s+3\s+\d+/m);
+    expect(again.stdout).toMatch(/^stream\s+new\s+grown\s+replaced\s+skipped\s+lines\s+parsed\s+rejected\s+blank\s+duplicates$/m);
+    expect(again.stdout).toMatch(/^cart\s+3\s+0\s+0\s+0\s+\d+/m);
     expect(again.stdout).toMatch(/^sessions: \d+$/m);
   });
 
-  it("adds nothing when run again on the same logs", () => {
+  it("reads nothing and changes nothing when run again on the same logs", () => {
     const before = JSON.parse(first.stdout);
     const second = JSON.parse(sessionize(["run", "--logs", FIXTURES, "--store", store, "--json"]).stdout);
     expect(second.events).toBe(before.events);
     expect(second.newEvents).toBe(0);
-    expect(second.duplicates).toBe(before.events);
     expect(second.sessions).toBe(before.sessions);
+    expect(second.streams.cart.files).toEqual({ new: 0, grown: 0, replaced: 0, unchanged: 3 });
+    expect(second.streams.cart.lines).toBe(0);
+  });
+
+  it("adds nothing when the same events arrive again in other files: every event is a duplicate", () => {
+    const copy = join(tempDir(), "logs");
+    mkdirSync(copy);
+    for (const name of readdirSync(FIXTURES)) writeFileSync(join(copy, name.replace("_activity", "_copy")), "\n" + readFileSync(join(FIXTURES, name)));
+    const s = join(tempDir(), "s");
+    const one = JSON.parse(sessionize(["run", "--logs", FIXTURES, "--store", s, "--json"]).stdout);
+    const two = JSON.parse(sessionize(["run", "--logs", copy, "--store", s, "--json"]).stdout);
+    expect(two.events).toBe(one.events);
+    expect(two.newEvents).toBe(0);
+    expect(two.duplicates).toBe(one.events + one.duplicates);
+    expect(two.sessions).toBe(one.sessions);
   });
 
   it("lists tables with row counts", () => {
