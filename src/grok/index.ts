@@ -2,3 +2,5 @@ export type { CompiledGrok, GrokField, GrokFieldType, GrokOptions } from "./type
 export { compileGrok } from "./compile.js";
 export { GrokError } from "./errors.js";
 export { definitionLibrary, parseDefinitions, shippedDefinitions } from "./library.js";
+export { grokLines, type GrokRecord } from "./lines.js";
+export { grokDebug } from "./debug.js";
