@@ -29,12 +29,7 @@ export function thisProcess(): LockHolder {
  */
 export function holderStatus(holder: LockHolder): "alive" | "dead" | "unknown" {
   if (holder.host !== currentHost()) return "unknown";
-  try {
-    process.kill(holder.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ESRCH") return "dead";
-    // EPERM: a process of another user has that pid; fall through to the start-time check.
-  }
+  if (!isRunning(holder.pid)) return "dead";
   if (holder.started) {
     const started = processStartTime(holder.pid);
     if (started && started !== holder.started) return "dead"; // pid reused
@@ -56,5 +51,21 @@ export function processStartTime(pid: number): string | undefined {
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether a process with this pid runs on this host (`false` for `undefined`).
+ *
+ * @example
+ * isRunning(process.pid); // true
+ */
+export function isRunning(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -74,10 +74,25 @@ export function tempPath(dir: string): string {
   return join(dir, `${TEMP_PREFIX}${process.pid}-${id}`);
 }
 
+/**
+ * The pid of the process that made temporary file `name` (see `tempPath`).
+ *
+ * @example
+ * tempOwner(".tmp-4242-9f8e7d6c5b4a3928"); // 4242
+ */
+export function tempOwner(name: string): number | undefined {
+  const match = /^\.tmp-(\d+)-/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** What `checkLayout` found besides the store's own files. */
 export interface Leftovers {
-  /** Temporary files (absolute paths) in `manifests/` and `data/<table>/`. */
+  /** Temporary files (absolute paths) in `manifests/` and `data/<table>/`: only a writer makes them. */
   temporary: string[];
+  /** Temporary files (absolute paths) in the store directory itself: lock attempts, which any process makes. */
+  lockTemporary: string[];
+  /** Lock claim files (absolute paths), see `lock.ts`. */
+  claims: string[];
   /** Data files (paths relative to the store) by table; whether a manifest refers to them is for the caller to say. */
   dataFiles: string[];
 }
@@ -92,11 +107,12 @@ export interface Leftovers {
  */
 export function checkLayout(dir: string): Leftovers {
   const foreign = (path: string, what: string) => new StoreDamagedError(path, `${what}; it is not a sessionize store file`);
+  const leftovers: Leftovers = { temporary: [], lockTemporary: [], claims: [], dataFiles: [] };
   for (const name of readdirSync(dir)) {
-    const known = name === MARKER || name === MANIFESTS || name === DATA || name === LOCK || name.startsWith(TEMP_PREFIX) || CLAIM_FILE.test(name);
-    if (!known) throw foreign(join(dir, name), "unexpected entry in the store directory");
+    if (name.startsWith(TEMP_PREFIX)) leftovers.lockTemporary.push(join(dir, name));
+    else if (CLAIM_FILE.test(name)) leftovers.claims.push(join(dir, name));
+    else if (name !== MARKER && name !== MANIFESTS && name !== DATA && name !== LOCK) throw foreign(join(dir, name), "unexpected entry in the store directory");
   }
-  const leftovers: Leftovers = { temporary: [], dataFiles: [] };
   const manifests = join(dir, MANIFESTS);
   for (const name of listDirectory(manifests)) {
     if (name.startsWith(TEMP_PREFIX)) leftovers.temporary.push(join(manifests, name));

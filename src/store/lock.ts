@@ -63,10 +63,13 @@ export async function acquireLock(storeDir: string, options: LockOptions = {}): 
 export function tryAcquireLock(storeDir: string): { lock: WriteLock } | { busy: LockHolder } {
   const file = join(storeDir, LOCK);
   for (;;) {
-    const me = thisProcess();
-    if (createExclusively(file, me)) return { lock: heldLock(file, me) };
+    // Look before trying: a busy lock costs a read, not a written and fsynced attempt.
     const holder = readHolder(file);
-    if (!holder) continue; // released meanwhile
+    if (!holder) {
+      const me = thisProcess();
+      if (createExclusively(file, me)) return { lock: heldLock(file, me) };
+      continue; // someone else created it meanwhile: look again
+    }
     if (holderStatus(holder) !== "dead") return { busy: holder };
     if (!removeStale(file, holder, 0)) return { busy: holder }; // someone else is taking it over
   }
@@ -93,6 +96,21 @@ function removeStale(file: string, holder: LockHolder, depth: number): boolean {
     if (!claimer) continue; // finished meanwhile
     if (holderStatus(claimer) !== "dead") return false;
     removeStale(claim, claimer, depth + 1);
+  }
+}
+
+/**
+ * Remove the claim files of claimers that died before finishing a takeover, through the same
+ * protocol (so that a claim that is live meanwhile is never removed). Cosmetic: an abandoned
+ * claim is also broken by the next takeover that meets it.
+ *
+ * @example
+ * clearAbandonedClaims(checkLayout(".sessionize").claims);
+ */
+export function clearAbandonedClaims(claims: string[]): void {
+  for (const claim of claims) {
+    const claimer = readHolder(claim);
+    if (claimer && holderStatus(claimer) === "dead") removeStale(claim, claimer, 1);
   }
 }
 

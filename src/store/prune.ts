@@ -1,7 +1,9 @@
 import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join, relative } from "node:path";
 import { fsyncPath } from "./durable.js";
-import { checkLayout, DATA, MANIFESTS } from "./layout.js";
+import { checkLayout, DATA, MANIFESTS, tempOwner } from "./layout.js";
+import { clearAbandonedClaims } from "./lock.js";
+import { isRunning } from "./holder.js";
 import { manifestPath, manifestVersions, readManifest, type Manifest } from "./manifest.js";
 
 /** What `prune` removed. */
@@ -30,7 +32,7 @@ export function readAllManifests(storeDir: string): Manifest[] {
  * while holding the write lock and after the newest manifest is in place. Order matters for
  * crash safety: old manifests go first (oldest first, so the survivors stay the newest), then
  * the data files that no surviving manifest refers to (which includes leftovers of commits
- * that never finished), then temporary files. Every surviving manifest is read first; if one
+ * that never finished), then temporary files, and what dead processes left of lock attempts. Every surviving manifest is read first; if one
  * is damaged, nothing at all is removed.
  *
  * @example
@@ -50,9 +52,13 @@ export function prune(storeDir: string, keep: number): Pruned {
   for (const file of files) rmSync(join(storeDir, file), { force: true });
   for (const path of leftovers.temporary) rmSync(path, { force: true });
   if (files.length + leftovers.temporary.length > 0) fsyncPath(join(storeDir, DATA));
+  // Lock attempts of processes that died half-way (another process's live attempt is kept).
+  const abandoned = leftovers.lockTemporary.filter((path) => !isRunning(tempOwner(basename(path))));
+  for (const path of abandoned) rmSync(path, { force: true });
+  clearAbandonedClaims(leftovers.claims);
 
   return {
     versions: doomed.map((m) => m.version),
-    files: [...files, ...leftovers.temporary.map((path) => path.slice(storeDir.length + 1))],
+    files: [...files, ...[...leftovers.temporary, ...abandoned].map((path) => relative(storeDir, path))],
   };
 }
