@@ -59,7 +59,7 @@ export function registerStoreCommands(program: Command): void {
         const frame = openStore(opts.store).scan(table, { version }).head(rows).collectSync();
         pl.Config.setTblRows(rows);
         pl.Config.setTblCols(-1);
-        pl.Config.setTblWidthChars(100_000);
+        pl.Config.setTblWidthChars(65_535);
         process.stdout.write(frame.toString() + "\n");
       }),
     );
