@@ -1,9 +1,33 @@
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
 import { runPipeline } from "../pipeline.js";
+import { lockHolder } from "../store/index.js";
 import { guarded, positiveInt } from "./errors.js";
 import { formatSummary } from "./format-summary.js";
+import { publishStore } from "../sinks/publish-store.js";
+import { exitAfterFlush, formatPublishReport, tableList } from "./publish-command.js";
 
-/** `sessionize run`: the whole DAG into the store, then the summary. */
+/** `--since`: an ISO 8601 instant, or a clear error. */
+function parseSince(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new Error(`--since ${JSON.stringify(value)} is not a timestamp (use ISO 8601, e.g. 2025-01-05T00:00:00Z)`);
+  return new Date(time);
+}
+
+interface RunOptions {
+  logs: string;
+  store: string;
+  inactivity: string;
+  json?: boolean;
+  keep: string;
+  wait?: boolean;
+  since?: string;
+  snowflake?: boolean;
+  tables: string;
+}
+
+/** `sessionize run`: the whole DAG into the store, then the summary (and, with --snowflake, the publish). */
 export function registerRunCommand(program: Command): void {
   program
     .command("run")
@@ -14,19 +38,33 @@ export function registerRunCommand(program: Command): void {
     .option("--json", "print the summary as one JSON object")
     .option("--keep <n>", "how many versions of each table the store keeps", "20")
     .option("--wait", "if another run holds the store, wait for it instead of failing")
+    .option("--since <timestamp>", "ignore log files last modified before this instant (ISO 8601)")
+    .option("--snowflake", "then publish the tables to Snowflake (settings from SNOWFLAKE_* variables)")
+    .option("--tables <a,b>", "with --snowflake: tables to publish", "aggregated_sessions,sessionized_logs")
     .action(
-      guarded(async (opts: { logs: string; store: string; inactivity: string; json?: boolean; keep: string; wait?: boolean }) => {
+      guarded(async (opts: RunOptions) => {
         const progress = process.stderr.isTTY && !opts.json;
         const started = Date.now();
+        const holder = opts.wait && existsSync(opts.store) ? lockHolder(opts.store) : undefined;
+        if (holder) process.stderr.write(`sessionize: waiting for the store's write lock (pid ${holder.pid} on host ${holder.host} since ${holder.since})\n`);
         const summary = await runPipeline({
           logs: opts.logs,
           store: opts.store,
           inactivity: opts.inactivity,
           keep: positiveInt("--keep", opts.keep),
           wait: opts.wait,
+          since: parseSince(opts.since),
           onStage: progress ? (stage) => process.stderr.write(`  ${stage} … (${Date.now() - started} ms)\n`) : undefined,
         });
         process.stdout.write(opts.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
+        if (opts.snowflake) {
+          try {
+            const report = await publishStore({ store: opts.store, tables: tableList(opts.tables), snowflake: { log: (line) => process.stderr.write(`${line}\n`) } });
+            if (!opts.json) process.stdout.write(formatPublishReport(report));
+          } finally {
+            exitAfterFlush();
+          }
+        }
       }),
     );
 }

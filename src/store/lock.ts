@@ -100,6 +100,20 @@ function removeStale(file: string, holder: LockHolder, depth: number): boolean {
 }
 
 /**
+ * Who holds the write lock of the store in `storeDir` now, or `undefined` when nobody does
+ * (a dead holder counts as nobody: the next writer takes its lock over). For messages only:
+ * the answer may be out of date as soon as it is returned.
+ *
+ * @example
+ * const holder = lockHolder(".sessionize");
+ * if (holder) console.error(`waiting for pid ${holder.pid}`);
+ */
+export function lockHolder(storeDir: string): LockHolder | undefined {
+  const holder = readHolder(join(storeDir, LOCK));
+  return holder && holderStatus(holder) !== "dead" ? holder : undefined;
+}
+
+/**
  * Remove the claim files of claimers that died before finishing a takeover, through the same
  * protocol (so that a claim that is live meanwhile is never removed). Cosmetic: an abandoned
  * claim is also broken by the next takeover that meets it.

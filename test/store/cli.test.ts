@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -102,13 +102,16 @@ describe("run --keep and the write lock", () => {
 
     const waiting = spawn(process.execPath, [CLI, "run", "--logs", tinyLogs(1), "--store", store, "--wait", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
+    let stderr = "";
     waiting.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    waiting.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => waiting.once("exit", resolve));
-    // While we hold the lock, commit a version of our own: the waiting run must come after it.
-    await new Promise((r) => setTimeout(r, 500));
+    // Once it says that it waits, commit a version of our own: the waiting run must come after it.
+    await new Promise<void>((resolve) => waiting.stderr.on("data", () => stderr.includes("\n") && resolve()));
     handle.commit({ marker: pl.DataFrame({ a: [1] }) }, { run: "holder" });
     lock.release();
     expect(await exited).toBe(0);
+    expect(stderr).toBe(`sessionize: waiting for the store's write lock (pid ${process.pid} on host ${hostname()} since ${lock.holder.since})\n`);
     expect(JSON.parse(stdout).events).toBe(3);
     const after = openStore(store);
     expect(after.version).toBe(2);
