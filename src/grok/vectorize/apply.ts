@@ -22,22 +22,24 @@ export function applyVectorized(
   matchedColumn: string,
 ): pl.LazyDataFrame {
   const src = pl.col(column);
-  const matched = src.str.contains(rx.test).fillNull(false);
-  const hasSep = src.str.contains(SEP, true).fillNull(false);
+  const tmp = (name: string) => `__grok_${name}_${matchedColumn}`;
+  const [M, S, J] = [tmp("matched"), tmp("sep"), tmp("joined")];
   const replacement = fields.map((f) => rx.groups.get(f.name)!.map((g) => "${" + g + "}").join("")).join(SEP);
-  const joined = src.str.replace(rx.search, replacement);
-  const split = fields.length > 1 ? joined.str.split(SEP) : null;
-  // Only the rare lines holding the separator reach the per-field extract.
-  const rare = pl.when(hasSep).then(src).otherwise(pl.lit(null));
+  // Stage 1: each regex pass once, into temporary columns (later expressions reuse them).
+  const staged = lines
+    .withColumns(src.str.contains(rx.test).fillNull(false).alias(M), src.str.contains(SEP, true).fillNull(false).alias(S))
+    .withColumns(pl.when(pl.col(M)).then(src).otherwise(pl.lit(null)).str.replace(rx.search, replacement).alias(J));
+  // Stage 2: fields from the split; only the rare lines holding the separator reach the per-field extract.
+  const rare = pl.when(pl.col(S).and(pl.col(M))).then(src).otherwise(pl.lit(null));
+  const split = fields.length > 1 ? pl.col(J).str.split(SEP) : null;
   const columns = fields.map((f, i) => {
-    const fast = split ? split.lst.get(i) : joined;
-    const groups = rx.groups.get(f.name)!;
-    const extracts = groups.map((g) => rare.str.extract(rx.search, g));
+    const fast = split ? split.lst.get(i) : pl.col(J);
+    const extracts = rx.groups.get(f.name)!.map((g) => rare.str.extract(rx.search, g));
     // a field duplicated by a rewrite has one group per copy; at most one copy takes part
     const slow = extracts.slice(1).reduce((acc, e) => pl.when(acc.eq(pl.lit("")).or(acc.isNull())).then(e).otherwise(acc), extracts[0]);
-    const raw = pl.when(matched.and(hasSep.not())).then(fast).when(matched).then(slow).otherwise(pl.lit(null));
+    const raw = pl.when(pl.col(S)).then(slow).otherwise(fast);
     const value = pl.when(raw.eq(pl.lit(""))).then(pl.lit(null)).otherwise(raw);
     return castField(value, f.type).alias(f.name);
   });
-  return lines.withColumns(...columns, matched.alias(matchedColumn));
+  return staged.withColumns(...columns, pl.col(M).alias(matchedColumn)).drop(M, S, J);
 }
