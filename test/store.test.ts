@@ -105,6 +105,20 @@ describe("versions", () => {
     expect(openStore(dir).version).toBe(3);
   });
 
+  it("a commit that fails before its manifest is in place leaves the previous version and no files behind", () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    store.commit({ t: ints(1) }, { state: { n: 1 } });
+    expect(() => store.commit({ t: ints(2), u: ints(3) }, { state: { n: 10n } })).toThrow(/BigInt/);
+    expect(store.version).toBe(1);
+    expect(openStore(dir).readState()).toEqual({ n: 1 });
+    expect(files(dir, "data/t")).toHaveLength(1);
+    expect(files(dir, "data/u")).toEqual([]);
+    expect(files(dir, "manifests")).toEqual(["00000001.json"]);
+    expect(existsSync(join(dir, "write.lock"))).toBe(false);
+    expect(store.commit({ t: ints(2) }).version).toBe(2);
+  });
+
   it("a handle reads one version until it commits or refreshes; a stale handle cannot commit", () => {
     const dir = join(tempDir(), "s");
     const first = openStore(dir, { create: true });

@@ -79,7 +79,7 @@ export interface TableStore {
   commit(tables: Record<string, pl.DataFrame>, meta?: CommitMeta): CommitResult;
   /** Take the write lock (see `acquireLock`) and move the handle to the latest version. */
   acquireWriteLock(options?: LockOptions): Promise<WriteLock>;
-  /** Run `fn` holding the write lock, releasing it afterwards whatever happens. */
+  /** Run `fn` holding the write lock, releasing it afterwards whatever happens (if this handle holds it already, just run `fn`). */
   withWriteLock<T>(fn: () => T | Promise<T>, options?: LockOptions): Promise<T>;
   /** Move the handle to the latest committed version. */
   refresh(): void;

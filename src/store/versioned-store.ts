@@ -6,7 +6,7 @@ import { fsyncPath, writeFileDurably } from "./durable.js";
 import { currentHost, StoreConflictError, StoreDamagedError } from "./errors.js";
 import { checkLayout, DATA, LEGACY_MARKER_FORMAT, MANIFESTS, MARKER, MARKER_FORMAT, TABLE_NAME } from "./layout.js";
 import { acquireLock, tryAcquireLock, type LockOptions, type WriteLock } from "./lock.js";
-import { latestManifest, newManifest, publishManifest, readManifest, type Manifest, type TableEntry } from "./manifest.js";
+import { latestManifest, manifestPath, newManifest, publishManifest, readManifest, type Manifest, type TableEntry } from "./manifest.js";
 import { prune, readAllManifests } from "./prune.js";
 import type { CommitMeta, CommitResult, ScanOptions, TableInfo, TableStore, TableVersion } from "./table-store.js";
 
@@ -156,6 +156,7 @@ class VersionedStore implements TableStore {
   }
 
   async withWriteLock<T>(fn: () => T | Promise<T>, options: LockOptions = {}): Promise<T> {
+    if (this.lock?.held()) return await fn(); // already ours: the outer holder releases it
     const lock = await this.acquireWriteLock(options);
     try {
       return await fn();
@@ -199,7 +200,8 @@ class VersionedStore implements TableStore {
       publishManifest(this.location, manifest);
       this.snapshot = manifest;
     } catch (error) {
-      for (const entry of written) rmSync(join(this.location, entry.file), { force: true });
+      // Files of a manifest that made it into place (a failure after the link) are the store's now.
+      if (!existsSync(manifestPath(this.location, version))) for (const entry of written) rmSync(join(this.location, entry.file), { force: true });
       throw error;
     }
     prune(this.location, keep);

@@ -76,12 +76,19 @@ describe("one writer at a time", () => {
     (await waiting).release();
   });
 
-  it("withWriteLock releases the lock when the function throws", async () => {
+  it("withWriteLock releases the lock when the function throws, and nests", async () => {
     const dir = newStore();
     const store = openStore(dir);
     await expect(store.withWriteLock(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(existsSync(join(dir, "write.lock"))).toBe(false);
     expect(await store.withWriteLock(() => store.commit({ t: pl.DataFrame({ a: [1] }) }).version)).toBe(1);
+    // Nested: the inner call runs under the outer lock, which stays held until the outer call ends.
+    await store.withWriteLock(async () => {
+      await store.withWriteLock(() => store.commit({ t: pl.DataFrame({ a: [2] }) }));
+      expect(readHolder(join(dir, "write.lock"))?.pid).toBe(process.pid);
+    });
+    expect(existsSync(join(dir, "write.lock"))).toBe(false);
+    await expect(openStore(dir).withWriteLock(() => "ok")).resolves.toBe("ok");
   });
 
   it("a lock left by a killed process is taken over", async () => {
