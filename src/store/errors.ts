@@ -70,7 +70,12 @@ export class StoreConflictError extends Error {
   }
 }
 
-/** The host name recorded in lock files. */
+/**
+ * The host name recorded in lock files: a lock is judged stale only on the host that took it.
+ *
+ * @example
+ * currentHost(); // "build-7"
+ */
 export function currentHost(): string {
   return hostname();
 }
