@@ -1,4 +1,6 @@
 import { Command } from "commander";
+import { registerGrokCommand } from "./cli/grok-command.js";
+import { registerPublishCommand } from "./cli/publish-command.js";
 import { registerRunCommand } from "./cli/run-command.js";
 import { registerStoreCommands } from "./cli/store-commands.js";
 
@@ -11,5 +13,7 @@ const program = new Command()
 
 registerRunCommand(program);
 registerStoreCommands(program);
+registerPublishCommand(program);
+registerGrokCommand(program);
 
 await program.parseAsync(process.argv);

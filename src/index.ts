@@ -55,3 +55,4 @@ export {
 } from "./pipeline.js";
 export * from "./sinks/snowflake/index.js";
 export * from "./grok/index.js";
+export { publishStore, type PublishStoreOptions } from "./sinks/publish-store.js";
