@@ -138,7 +138,10 @@ async function runLocked(
   const columns = timelineColumns(streams);
   const hadHistory = store.has(TABLES.history);
   const history = hadHistory ? conform(store.scan(TABLES.history), columns).collectSync() : emptyFrame(columns).collectSync();
-  const all = appendLogs(joined.lazy(), history.lazy()).collectSync();
+  // With no history and no repeated event_id, appending changes nothing: the batch, already
+  // in timeline order, is the history (and the store writes the one frame once for both).
+  const batchIsHistory = history.height === 0 && joined.getColumn("event_id").nUnique() === joined.height;
+  const all = batchIsHistory ? joined : appendLogs(joined.lazy(), history.lazy()).collectSync();
   for (const row of countDuplicates(parsed, history.lazy()).collectSync().toRecords()) {
     summaries[row.stream as string].duplicates = Number(row.duplicates);
   }

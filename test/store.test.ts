@@ -181,3 +181,24 @@ describe("keep: old versions are pruned after the commit that drops them", () =>
     expect(openStore(dir).scan("t", { version: 1 }).collectSync().height).toBe(1);
   });
 });
+
+describe("one frame under two names", () => {
+  it("is written once, read under both names, and kept while either table still refers to it", () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true, keep: 2 });
+    const frame = pl.DataFrame({ a: [1, 2, 3] });
+    store.commit({ batch: frame, history: frame });
+    const files = () => readdirSync(join(dir, "data"), { recursive: true }).filter((f) => String(f).endsWith(".parquet"));
+    expect(files()).toHaveLength(1);
+    const [shared] = files();
+    expect(store.scan("history").collectSync().toRecords()).toEqual(frame.toRecords());
+    store.commit({ batch: pl.DataFrame({ a: [9] }) }); // history still refers to the shared file
+    store.commit({ batch: pl.DataFrame({ a: [8] }) }); // the first version is pruned (keep 2)
+    expect(openStore(dir).scan("history").collectSync().toRecords()).toEqual(frame.toRecords());
+    store.commit({ history: pl.DataFrame({ a: [7] }) });
+    store.commit({ history: pl.DataFrame({ a: [6] }) });
+    // kept: versions 4 and 5 (batch [8]; history [7] and [6]): the shared file went with its last reference
+    expect(files()).toHaveLength(3);
+    expect(files()).not.toContain(shared);
+  });
+});

@@ -159,7 +159,7 @@ export function parseManifest(text: string, path: string, version: number): Mani
   return value as unknown as Manifest;
 }
 
-function isTableEntry(entry: unknown, name: string, manifestVersion: number): entry is TableEntry {
+function isTableEntry(entry: unknown, _name: string, manifestVersion: number): entry is TableEntry {
   return (
     isObject(entry) &&
     Number.isSafeInteger(entry.version) &&
@@ -170,7 +170,9 @@ function isTableEntry(entry: unknown, name: string, manifestVersion: number): en
     Number.isSafeInteger(entry.rows) &&
     Number.isSafeInteger(entry.bytes) &&
     typeof entry.file === "string" &&
-    entry.file.startsWith(`data/${name}/`) &&
+    // A table's file lives under data/<table>/ — its own, or another table's of the same
+    // commit when both held the same frame.
+    /^data\/[a-z][a-z0-9_]*\/[^/]+\.parquet$/.test(entry.file) &&
     !entry.file.includes("..")
   );
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import pl from "nodejs-polars";
 import { verifyDataFile, writeDataFile } from "./data-files.js";
 import { fsyncPath, writeFileDurably } from "./durable.js";
@@ -192,8 +192,15 @@ class VersionedStore implements TableStore {
     const run = meta.run ?? `${currentHost()}:${process.pid} ${time}`;
     const written: TableEntry[] = [];
     try {
-      for (const [name, frame] of Object.entries(tables)) written.push({ version, time, run, ...writeDataFile(this.location, name, version, frame) });
-      for (const name of Object.keys(tables)) fsyncPath(join(this.location, DATA, name));
+      // The same frame committed under two names (a first run's batch is its whole history)
+      // is written once; both tables refer to that file, which pruning keeps while either does.
+      const byFrame = new Map<pl.DataFrame, TableEntry>();
+      for (const [name, frame] of Object.entries(tables)) {
+        const entry = byFrame.get(frame) ?? { version, time, run, ...writeDataFile(this.location, name, version, frame) };
+        byFrame.set(frame, entry);
+        written.push(entry);
+      }
+      for (const dir of new Set(written.map((entry) => dirname(entry.file)))) fsyncPath(join(this.location, dir));
       fsyncPath(join(this.location, DATA));
       const entries = { ...latest?.tables, ...Object.fromEntries(Object.keys(tables).map((name, i) => [name, written[i]])) };
       const manifest = newManifest({ version, time, run, tables: entries, state: meta.state === undefined ? latest?.state : meta.state });
