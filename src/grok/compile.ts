@@ -6,8 +6,9 @@ import { expandPattern, type Expansion } from "./expand.js";
 import { definitionLibrary } from "./library.js";
 import { parseRegex, RegexSyntaxError, type ParsedRegex } from "./regex/parse.js";
 import type { CompiledGrok, GrokField, GrokOptions } from "./types.js";
-import { applyVectorized } from "./vectorize/apply.js";
-import { emitRust, type RustRegex } from "./vectorize/emit-rust.js";
+import { ASCII } from "./regex/classes.js";
+import { applyVectorized, type VectorRegexes } from "./vectorize/apply.js";
+import { emitRust } from "./vectorize/emit-rust.js";
 import { planVectorized } from "./vectorize/plan.js";
 
 const DEFAULT_MATCHED = "__grok_matched";
@@ -32,9 +33,9 @@ export function compileGrok(pattern: string, options: GrokOptions = {}): Compile
   parsed.fields.forEach((f) => (groupFields[f.group - 1] = f.ref.name));
 
   const plan = planVectorized(parsed.root);
-  let rust: RustRegex | null = null;
+  let rust: VectorRegexes | null = null;
   let reason: string | undefined;
-  if (plan.ok) rust = emitRust(plan.tree);
+  if (plan.ok) rust = { full: emitRust(plan.tree), ascii: emitRust(plan.tree, ASCII) };
   else {
     const o = expansion.origins[plan.pos];
     reason = `${plan.reason}, ${o ? describeLocation(pattern, o.source, o.offset) : "in the pattern"}`;
@@ -50,7 +51,7 @@ export function compileGrok(pattern: string, options: GrokOptions = {}): Compile
     fields,
     onigRegex: expansion.text,
     onigGroups,
-    ...(rust ? { rustRegex: rust.search } : {}),
+    ...(rust ? { rustRegex: rust.full.search, asciiRustRegex: rust.ascii.search } : {}),
     apply(lines: pl.LazyDataFrame, column: string, opts: { matchedColumn?: string } = {}) {
       const matched = opts.matchedColumn ?? DEFAULT_MATCHED;
       return rust

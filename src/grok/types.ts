@@ -34,4 +34,6 @@ export interface CompiledGrok {
   readonly onigGroups: number[];
   /** The Rust regex of the vectorized engine (undefined when exact). */
   readonly rustRegex?: string;
+  /** The same regex with every class cut down to ASCII, run first on pure-ASCII lines (undefined when exact). */
+  readonly asciiRustRegex?: string;
 }

@@ -3,43 +3,69 @@ import type { GrokField } from "../types.js";
 import { castField } from "../cast.js";
 import type { RustRegex } from "./emit-rust.js";
 
-/** Separates the captures in the one-pass replace; lines holding it take a slower exact path. */
+/**
+ * Marks a matched line and separates its captures in the one-pass replace. Lines that
+ * already contain it take a slower exact path.
+ */
 const SEP = "\x1f";
 
+/** The regexes of a vectorized pattern. */
+export interface VectorRegexes {
+  /** Over any line. */
+  full: RustRegex;
+  /** The same with every class cut down to ASCII: matches only pure-ASCII lines, as `full` does on them. */
+  ascii: RustRegex;
+}
+
 /**
- * Adds one column per field and the match flag, with Polars string expressions only:
- * one regex test for the flag, one regex replace that writes all captures separated by
- * U+001F, then a split. Lines that already contain U+001F get each field by `str.extract`.
+ * Adds one column per field and the match flag, with Polars string expressions only.
+ *
+ * One regex replace per line rewrites a matched line as `SEP capture SEP capture …` (an
+ * unmatched line stays as it is), then a split gives the fields: a line matched iff its
+ * rewrite starts with SEP. The replace runs the small ASCII regex first; only the lines it
+ * leaves unchanged (non-ASCII lines, lines that do not match) meet the full regex. Lines
+ * that already contain SEP get the flag from `str.contains` and each field by `str.extract`.
  *
  * @example
- * applyVectorized(lines, "message", emitRust(plan), fields, "__grok_matched");
+ * applyVectorized(lines, "message", { full: emitRust(plan), ascii: emitRust(plan, ASCII) }, fields, "__grok_matched");
  */
 export function applyVectorized(
   lines: pl.LazyDataFrame,
   column: string,
-  rx: RustRegex,
+  rx: VectorRegexes,
   fields: GrokField[],
   matchedColumn: string,
 ): pl.LazyDataFrame {
   const src = pl.col(column);
   const tmp = (name: string) => `__grok_${name}_${matchedColumn}`;
-  const [M, S, J] = [tmp("matched"), tmp("sep"), tmp("joined")];
-  const replacement = fields.map((f) => rx.groups.get(f.name)!.map((g) => "${" + g + "}").join("")).join(SEP);
-  // Stage 1: each regex pass once, into temporary columns (later expressions reuse them).
+  const [A, J, P, R] = [tmp("ascii"), tmp("joined"), tmp("parts"), tmp("rare")];
+  const nothing = pl.lit(null).cast(pl.Utf8);
+  const replacement = (r: RustRegex) => SEP + fields.map((f) => r.groups.get(f.name)!.map((g) => "${" + g + "}").join("")).join(SEP);
+  // Each regex pass once, into temporary columns that later expressions reuse.
   const staged = lines
-    .withColumns(src.str.contains(rx.test).fillNull(false).alias(M), src.str.contains(SEP, true).fillNull(false).alias(S))
-    .withColumns(pl.when(pl.col(M)).then(src).otherwise(pl.lit(null)).str.replace(rx.search, replacement).alias(J));
-  // Stage 2: fields from the split; only the rare lines holding the separator reach the per-field extract.
-  const rare = pl.when(pl.col(S).and(pl.col(M))).then(src).otherwise(pl.lit(null));
-  const split = fields.length > 1 ? pl.col(J).str.split(SEP) : null;
+    .withColumns(
+      src.str.replace(rx.ascii.search, replacement(rx.ascii)).alias(A),
+      pl.when(src.str.contains(SEP, true)).then(src).otherwise(nothing).alias(R),
+    )
+    .withColumns(
+      pl
+        .when(pl.col(A).str.startsWith(SEP))
+        .then(pl.col(A))
+        .otherwise(pl.when(pl.col(A).str.startsWith(SEP)).then(nothing).otherwise(src).str.replace(rx.full.search, replacement(rx.full)))
+        .alias(J),
+    )
+    .withColumns(pl.col(J).str.split(SEP).alias(P));
+  const rare = pl.col(R);
+  const isRare = rare.isNotNull();
+  const parts = pl.col(P);
   const columns = fields.map((f, i) => {
-    const fast = split ? split.lst.get(i) : pl.col(J);
-    const extracts = rx.groups.get(f.name)!.map((g) => rare.str.extract(rx.search, g));
+    const extracts = rx.full.groups.get(f.name)!.map((g) => rare.str.extract(rx.full.search, g));
     // a field duplicated by a rewrite has one group per copy; at most one copy takes part
     const slow = extracts.slice(1).reduce((acc, e) => pl.when(acc.eq(pl.lit("")).or(acc.isNull())).then(e).otherwise(acc), extracts[0]);
-    const raw = pl.when(pl.col(S)).then(slow).otherwise(fast);
-    const value = pl.when(raw.eq(pl.lit(""))).then(pl.lit(null)).otherwise(raw);
+    const raw = pl.when(isRare).then(slow).otherwise(parts.lst.get(i + 1));
+    const value = pl.when(raw.eq(pl.lit(""))).then(nothing).otherwise(raw);
     return castField(value, f.type).alias(f.name);
   });
-  return staged.withColumns(...columns, pl.col(M).alias(matchedColumn)).drop(M, S, J);
+  const matched = pl.when(isRare).then(rare.str.contains(rx.full.test)).otherwise(pl.col(J).str.startsWith(SEP)).fillNull(false);
+  return staged.withColumns(...columns, matched.alias(matchedColumn)).drop(A, J, P, R);
 }

@@ -16,10 +16,21 @@ export interface RustRegex {
  * Writes a planned tree as Rust regex text. Every character set is written out as explicit
  * code point ranges, so Rust's own (different) Unicode tables for `\w`, `\d`, `\s` never apply.
  *
+ * With `within`, every set (the text around the match included) is first intersected with
+ * it: `emitRust(tree, ASCII)` is a much smaller regex whose `search` matches exactly the
+ * pure-ASCII lines that `emitRust(tree).search` matches, with the same captures. On such a
+ * line every character the regex consumes is ASCII, so a class matches it iff its ASCII
+ * part does, and the regex accepts the same paths in the same order; on a line with any
+ * other character it fails, since `search` consumes the whole line.
+ *
  * @example
- * emitRust(plan).search; // "^(?s:.*?)(?:(\x{3d}...))(?s:.*)\z"
+ * emitRust(plan).search; // "^(?s:.)*?(?:(\x{3d}...))(?s:.)*\z"
+ * emitRust(plan, ASCII).search; // "^[\x{0}-\x{7f}]*?(?:(\x{3d}...))[\x{0}-\x{7f}]*\z"
  */
-export function emitRust(tree: VectorTree): RustRegex {
+export function emitRust(tree: VectorTree, within: CharSet | null = null): RustRegex {
+  const charClass = (set: CharSet) => writeClass(within ? set.intersect(within) : set);
+  const any = within ? writeClass(within) : "(?s:.)";
+  const edgePart = (c: EdgeConstraint | null, side: "before" | "after") => writeEdge(c, side, charClass, any);
   const groups = new Map<string, number[]>();
   let next = 1;
   const emit = (n: Node): string => {
@@ -65,7 +76,7 @@ export function emitRust(tree: VectorTree): RustRegex {
       return lead + h.items.map(emit).join("");
     });
     const rest = tree.root.items.slice(tree.headCount).map(emit).join("");
-    const search = "^(?s:.*?)(?:" + variants.join("|") + ")" + rest + suffix;
+    const search = "^" + any + "*?(?:" + variants.join("|") + ")" + rest + suffix;
     return { search, test: search, groups };
   }
   const body = emit(tree.root);
@@ -74,19 +85,19 @@ export function emitRust(tree: VectorTree): RustRegex {
   return { search, test: tree.before || tree.after ? search : body, groups };
 }
 
-function edgePart(c: EdgeConstraint | null, side: "before" | "after"): string {
+function writeEdge(c: EdgeConstraint | null, side: "before" | "after", charClass: (s: CharSet) => string, any: string): string {
   if (side === "before") {
-    if (!c) return "(?s:.*?)";
-    return c.edge ? `(?:(?s:.*?)${charClass(c.allowed)})??` : `(?s:.*?)${charClass(c.allowed)}`;
+    if (!c) return `${any}*?`;
+    return c.edge ? `(?:${any}*?${charClass(c.allowed)})??` : `${any}*?${charClass(c.allowed)}`;
   }
-  if (!c) return "(?s:.*)\\z";
-  return c.edge ? `(?:${charClass(c.allowed)}(?s:.*))?\\z` : `${charClass(c.allowed)}(?s:.*)\\z`;
+  if (!c) return `${any}*\\z`;
+  return c.edge ? `(?:${charClass(c.allowed)}${any}*)?\\z` : `${charClass(c.allowed)}${any}*\\z`;
 }
 
 const SURROGATES: [number, number] = [0xd800, 0xdfff];
 
 /** A Rust class for a set of code points (surrogates, which Rust cannot name, left out). */
-export function charClass(set: CharSet): string {
+export function writeClass(set: CharSet): string {
   const ranges: [number, number][] = [];
   for (const [lo, hi] of set.ranges) {
     if (hi < SURROGATES[0] || lo > SURROGATES[1]) ranges.push([lo, hi]);
