@@ -4,10 +4,10 @@ import type { SubscribeReport } from "../sinks/snowflake/subscribe.js";
 import { guarded } from "./errors.js";
 
 /** The `--tables a,b` option as a list. */
-export const tableList = (value: string): string[] => value.split(",").map((t) => t.trim()).filter(Boolean);
+const tableList = (value: string): string[] => value.split(",").map((t) => t.trim()).filter(Boolean);
 
 /** One line per published table. */
-export function formatPublishReport(report: SubscribeReport): string {
+function formatPublishReport(report: SubscribeReport): string {
   return report.tables.map((t) => `published ${t.source} → ${report.database}.${report.schema}.${t.table}: ${t.rows} rows (${report.mode})\n`).join("");
 }
 
@@ -15,8 +15,23 @@ export function formatPublishReport(report: SubscribeReport): string {
  * Exit once the output is flushed: snowflake-sdk may keep retrying a request in the
  * background after a timeout, which would otherwise keep the process alive.
  */
-export function exitAfterFlush(): void {
+function exitAfterFlush(): void {
   process.stdout.write("", () => process.exit());
+}
+
+/**
+ * Publish tables of the store, progress on stderr, then exit once the output is flushed.
+ *
+ * @example
+ * await publishFromCli(".sessionize", "aggregated_sessions,sessionized_logs", true);
+ */
+export async function publishFromCli(store: string, tables: string, printReport: boolean): Promise<void> {
+  try {
+    const report = await publishStore({ store, tables: tableList(tables), snowflake: { log: (line) => process.stderr.write(`${line}\n`) } });
+    if (printReport) process.stdout.write(formatPublishReport(report));
+  } finally {
+    exitAfterFlush();
+  }
 }
 
 /** `sessionize publish --snowflake`: push the latest tables of the store to Snowflake. */
@@ -28,13 +43,6 @@ export function registerPublishCommand(program: Command): void {
     .option("--store <dir>", "store directory", ".sessionize")
     .option("--tables <a,b>", "tables to publish", "aggregated_sessions,sessionized_logs")
     .action(
-      guarded(async (opts: { store: string; tables: string }) => {
-        try {
-          const report = await publishStore({ store: opts.store, tables: tableList(opts.tables), snowflake: { log: (line) => process.stderr.write(`${line}\n`) } });
-          process.stdout.write(formatPublishReport(report));
-        } finally {
-          exitAfterFlush();
-        }
-      }),
+      guarded((opts: { store: string; tables: string }) => publishFromCli(opts.store, opts.tables, true)),
     );
 }

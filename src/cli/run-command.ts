@@ -4,8 +4,7 @@ import { runPipeline } from "../pipeline.js";
 import { lockHolder } from "../store/index.js";
 import { guarded, positiveInt } from "./errors.js";
 import { formatSummary } from "./format-summary.js";
-import { publishStore } from "../sinks/publish-store.js";
-import { exitAfterFlush, formatPublishReport, tableList } from "./publish-command.js";
+import { publishFromCli } from "./publish-command.js";
 
 /** `--since`: an ISO 8601 instant, or a clear error. */
 function parseSince(value: string | undefined): Date | undefined {
@@ -57,14 +56,7 @@ export function registerRunCommand(program: Command): void {
           onStage: progress ? (stage) => process.stderr.write(`  ${stage} … (${Date.now() - started} ms)\n`) : undefined,
         });
         process.stdout.write(opts.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
-        if (opts.snowflake) {
-          try {
-            const report = await publishStore({ store: opts.store, tables: tableList(opts.tables), snowflake: { log: (line) => process.stderr.write(`${line}\n`) } });
-            if (!opts.json) process.stdout.write(formatPublishReport(report));
-          } finally {
-            exitAfterFlush();
-          }
-        }
+        if (opts.snowflake) await publishFromCli(opts.store, opts.tables, !opts.json);
       }),
     );
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { closeSync, openSync, readSync } from "node:fs";
+import { gunzipFile } from "../io/gunzip-file.js";
 
 /** How many leading bytes of a file identify it across renames and compression. */
 export const FINGERPRINT_BYTES = 1024;
@@ -25,14 +25,7 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
  */
 export function fileContent(path: string, size: number): FileContent {
   if (path.endsWith(".gz")) {
-    let bytes: Buffer;
-    try {
-      bytes = gunzipSync(readFileSync(path));
-    } catch (error) {
-      const err = error as NodeJS.ErrnoException;
-      if (err.code === "ENOENT" || err.code === "EACCES") throw error;
-      throw new Error(`gzip file ${path} is truncated or corrupt (${err.message}); nothing was read from it`);
-    }
+    const bytes = gunzipFile(path);
     return { size: bytes.length, prefixHash: (length) => sha256(bytes.subarray(0, length)) };
   }
   return {

@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import pl from "nodejs-polars";
 import { nullOf } from "../columns.js";
+import { gunzipFile } from "./gunzip-file.js";
 
 /**
  * The columns of a lines frame, the input of `parseLogs`: where each line came from, the
@@ -141,14 +141,7 @@ interface ByteSource {
 function openSource(path: string): ByteSource {
   try {
     if (path.endsWith(".gz")) {
-      let bytes: Buffer;
-      try {
-        bytes = gunzipSync(readFileSync(path));
-      } catch (error) {
-        const err = error as NodeJS.ErrnoException;
-        if (err.code === "ENOENT" || err.code === "EACCES") throw error;
-        throw new Error(`gzip file ${path} is truncated or corrupt (${err.message}); nothing was read from it`);
-      }
+      const bytes = gunzipFile(path);
       return { size: bytes.length, read: (into, position) => bytes.copy(into, 0, position, position + into.length), close: () => {} };
     }
     const fd = openSync(path, "r");
