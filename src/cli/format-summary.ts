@@ -3,7 +3,7 @@ import type { PipelineSummary } from "../pipeline.js";
 /**
  * The run summary as a few lines of plain text: a row per stream (files new, grown,
  * replaced and skipped as already read; lines, parsed, rejected, blank, duplicates), then
- * the totals, the stage timings and any warnings.
+ * the totals and the stage timings (warnings go to stderr, from the command).
  *
  * @example
  * process.stdout.write(formatSummary(await runPipeline({ logs, store })));
@@ -27,7 +27,6 @@ export function formatSummary(summary: PipelineSummary): string {
     `sessions: ${summary.sessions}`,
     `store version: ${summary.version}`,
     `time: ${timings}`,
-    ...summary.warnings.map((w) => `warning: ${w}`),
     "",
   ].join("\n");
 }

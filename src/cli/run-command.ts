@@ -56,6 +56,7 @@ export function registerRunCommand(program: Command): void {
           onStage: progress ? (stage) => process.stderr.write(`  ${stage} … (${Date.now() - started} ms)\n`) : undefined,
         });
         process.stdout.write(opts.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
+        for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
         if (opts.snowflake) await publishFromCli(opts.store, opts.tables, !opts.json);
       }),
     );

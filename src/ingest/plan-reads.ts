@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { findLogFiles, type LogFile } from "../io/log-files.js";
 import type { StreamDefinition } from "../streams.js";
 import { FINGERPRINT_BYTES, fileContent } from "./fingerprint.js";
@@ -65,6 +65,7 @@ export function planReads(logs: string, streams: readonly StreamDefinition[], re
       try {
         stat = statSync(file.path);
         if (options.since && stat.mtimeMs < options.since.getTime()) continue;
+        accessSync(file.path, constants.R_OK);
         content = fileContent(file.path, stat.size);
       } catch (error) {
         const err = error as NodeJS.ErrnoException;

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pl from "nodejs-polars";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sessionize } from "../support/cli.js";
+import { spawnSync } from "node:child_process";
+import { CLI, sessionize } from "../support/cli.js";
 
 const FIXTURES = resolve("fixtures/logs");
 const TUTORIAL_LOGS = resolve("../shared/tutorial-logs");
@@ -131,5 +132,44 @@ describe.runIf(existsSync(TUTORIAL_LOGS))("the tutorial's own logs", () => {
     expect(summary.rejected).toBe(0);
     expect(summary.events).toBe(7531);
     expect(summary.sessions).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Root reads any file, so the in-process permission test of plan-reads cannot run as root
+ * (as CI does). Here the CLI runs as `nobody` through setpriv instead.
+ */
+describe.runIf(process.getuid?.() === 0 && existsSync("/usr/bin/setpriv"))("an unreadable log file, as an unprivileged user", () => {
+  const asNobody = (args: string[]) => {
+    const result = spawnSync("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, CLI, ...args], { encoding: "utf8" });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it("is skipped with a warning naming it, then read on the next run", () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o777);
+    const logs = join(dir, "logs");
+    mkdirSync(logs, { mode: 0o777 });
+    chmodSync(logs, 0o777);
+    for (const name of readdirSync(FIXTURES).filter((n) => n.startsWith("web_"))) writeFileSync(join(logs, name), readFileSync(join(FIXTURES, name)), { mode: 0o644 });
+    const locked = join(logs, "web_activity.log.1");
+    chmodSync(locked, 0o000);
+    const store = join(dir, "store");
+
+    const first = asNobody(["run", "--logs", logs, "--store", store, "--json"]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/skipped .*web_activity\.log\.1: permission denied; it will be retried on the next run/);
+    const one = JSON.parse(first.stdout);
+    expect(one.streams.web.files.new).toBe(2);
+
+    chmodSync(locked, 0o644);
+    const second = asNobody(["run", "--logs", logs, "--store", store, "--json"]);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stderr).toBe("");
+    const two = JSON.parse(second.stdout);
+    expect(two.streams.web.files).toEqual({ new: 1, grown: 0, replaced: 0, unchanged: 2 });
+    const whole = JSON.parse(sessionize(["run", "--logs", logs, "--store", join(dir, "whole"), "--json"]).stdout);
+    expect(two.events).toBe(whole.events);
+    expect(two.newEvents).toBe(whole.events - one.events);
   });
 });
