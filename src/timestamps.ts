@@ -3,15 +3,25 @@ import pl from "nodejs-polars";
 /*
  * Grok's TIMESTAMP_ISO8601 accepts more than strict ISO 8601: one-digit months, days and
  * hours, an optional colon between hour and minute, optional seconds with a fraction after
- * `.`, `,` or `:`, and an optional zone `Z`, `+HH`, `+HH:MM` or `+HHMM`. We take the
- * pieces apart with one regex, pad them, and hand a canonical string to strptime, so that
- * a date that does not exist (February 30th) comes out null and can be rejected.
+ * `.`, `,` or `:`, and an optional zone `Z`, `+HH`, `+HH:MM` or `+HHMM`.
+ *
+ * Two paths, each fed only its own rows (the other rows are null, which costs nothing):
+ * - the canonical shape `YYYY-MM-DDTHH:MM:SS[.f]Z`, almost every log line, goes straight
+ *   to strptime;
+ * - any other shape is taken apart with one regex, padded, and handed to strptime as a
+ *   canonical string with an explicit zone.
+ * strptime gives null for a date that does not exist (February 30th, hour 24), so such a
+ * line can be rejected. Feeding strptime only strings of the right shape matters: it is
+ * slow on strings it cannot parse.
  */
 const PIECES =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):?(\d{2})(?::?([0-5]?\d)(?:[.,:](\d+))?)?(?:(Z)|([+-])(\d{1,2}):?(\d{2}))?$/
+  /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})[T ]([0-9]{1,2}):?([0-9]{2})(?::?([0-5]?[0-9])(?:[.,:]([0-9]+))?)?(?:(Z)|([+-])([0-9]{1,2}):?([0-9]{2}))?$/
     .source;
-const SEP = "\u001f";
-const CANONICAL_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%z";
+const CANONICAL = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](?:\.[0-9]{1,9})?Z$/.source;
+const CANONICAL_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ";
+const GENERAL_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%z";
+const NULL_TEXT = pl.lit(null).cast(pl.Utf8);
+const UTC_MICROS = pl.Datetime("us", "UTC");
 
 /**
  * A Polars expression turning grok-style ISO 8601 strings into UTC microsecond datetimes;
@@ -23,29 +33,32 @@ const CANONICAL_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%z";
  * // "2025-01-05T12:15:00.25+02:00" → 2025-01-05 10:15:00.250 UTC
  */
 export function parseIsoTimestamp(text: pl.Expr): pl.Expr {
-  const parts = text
-    .str.replace(PIECES, Array.from({ length: 11 }, (_, i) => `\${${i + 1}}`).join(SEP))
-    .str.split(SEP);
-  const part = (i: number) => parts.lst.get(i);
-  const pad2 = (e: pl.Expr) => e.str.padStart(2, "0");
-  const seconds = pl.when(part(5).eq(pl.lit(""))).then(pl.lit("00")).otherwise(pad2(part(5)));
-  const fraction = pl
-    .when(part(6).eq(pl.lit("")))
-    .then(pl.lit("0"))
-    .otherwise(part(6).str.slice(0, 9));
-  const zone = pl
-    .when(part(8).eq(pl.lit("")))
-    .then(pl.lit("+0000"))
-    .otherwise(pl.concatString([part(8), pad2(part(9)), part(10)], ""));
-  const canonical = pl.concatString(
-    [part(0), pl.lit("-"), pad2(part(1)), pl.lit("-"), pad2(part(2)), pl.lit("T"), pad2(part(3)), pl.lit(":"), part(4),
-      pl.lit(":"), seconds, pl.lit("."), fraction, zone],
-    "",
-  );
-  const wellFormed = text.str.contains(PIECES);
+  const isCanonical = text.str.contains(CANONICAL);
+  const canonical = pl.when(isCanonical).then(text).otherwise(NULL_TEXT);
+  const other = pl.when(isCanonical.not().and(text.str.contains(PIECES))).then(text).otherwise(NULL_TEXT);
   return pl
-    .when(wellFormed)
-    .then(canonical.str.strptime(pl.Datetime("ms"), CANONICAL_FORMAT))
-    .otherwise(pl.lit(null))
-    .cast(pl.Datetime("us", "UTC"));
+    .when(isCanonical)
+    .then(canonical.str.strptime(pl.Datetime("ms"), CANONICAL_FORMAT).cast(UTC_MICROS))
+    .otherwise(generalShape(other).str.strptime(pl.Datetime("ms"), GENERAL_FORMAT).cast(UTC_MICROS));
+}
+
+/**
+ * Rewrites any TIMESTAMP_ISO8601 text (null elsewhere) as `YYYY-MM-DDTHH:MM:SS.f±HHMM`,
+ * in one chain of replaces (a chain is evaluated once; an expression used in several
+ * places would be evaluated once per use):
+ * 1. pieces in place, a `0` put before each one- or two-digit piece, `0` after the fraction,
+ *    the zone after a space and its hours after `#` (out of reach of step 2);
+ * 2. `-0DD`, `T0HH`, `:0SS` (a piece that had two digits) lose the extra `0`;
+ * 3. seconds that were absent (`:0.`) become `:00.`;
+ * 4. a fraction longer than nine digits is cut to nine;
+ * 5. the zone: `Z` or none becomes `+0000`, `±H[H][:]MM` becomes `±HHMM`.
+ */
+function generalShape(text: pl.Expr): pl.Expr {
+  return text
+    .str.replace(PIECES, "${1}-0${2}-0${3}T0${4}:${5}:0${6}.${7}0 ${8}${9}#0${10}${11}")
+    .str.replaceAll("([-T:])0([0-9]{2})", "${1}${2}")
+    .str.replace(":0\\.", ":00.")
+    .str.replace("\\.([0-9]{9})[0-9]* ", ".${1} ")
+    .str.replace(" (?:Z#0|#0)$", "+0000")
+    .str.replace(" ([+-])#0?([0-9]{2})([0-9]{2})$", "${1}${2}${3}");
 }

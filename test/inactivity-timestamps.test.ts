@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import pl from "nodejs-polars";
 import { describe, expect, it } from "vitest";
 import { parseInactivity } from "../src/inactivity.js";
@@ -65,5 +66,54 @@ describe("parseIsoTimestamp", () => {
       null,
       null,
     ]);
+  });
+
+  /**
+   * Brute-force reference, written another way: pieces by hand-written checks, the instant
+   * by Date.UTC with every field range-checked (a date that does not exist is null).
+   */
+  function reference(text: string): number | null {
+    const m = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):?(\d{2})(?::?([0-5]?\d)(?:[.,:](\d+))?)?(?:(Z)|([+-])(\d{1,2}):?(\d{2}))?$/.exec(text);
+    if (!m) return null;
+    const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
+    const second = m[6] === undefined ? 0 : Number(m[6]);
+    const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() + (month === 2 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? -1 : 0);
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return null;
+    const offsetMinutes = m[9] ? (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : 0;
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute - offsetMinutes, second, 0);
+    const micros = Number(((m[7] ?? "") + "000000").slice(0, 6));
+    return date.getTime() * 1000 + micros;
+  }
+
+  it("agrees with a brute-force reference on generated timestamps of every accepted shape", () => {
+    const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
+    const timestamp = fc
+      .tuple(
+        fc.integer({ min: 1000, max: 9999 }).map(String),
+        digits(1, 2), digits(1, 2), fc.constantFrom("T", " "), digits(1, 2), fc.constantFrom(":", ""), digits(2, 2),
+        fc.option(fc.tuple(fc.constantFrom(":", ""), digits(1, 2), fc.option(fc.tuple(fc.constantFrom(".", ",", ":"), digits(1, 12))))),
+        fc.oneof(
+          fc.constant(""),
+          fc.constant("Z"),
+          fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 23 }), fc.constantFrom(":", ""), fc.integer({ min: 0, max: 59 }), fc.boolean()).map(
+            ([sign, h, colon, mm, pad]) => `${sign}${pad ? String(h).padStart(2, "0") : h}${colon}${String(mm).padStart(2, "0")}`,
+          ),
+        ),
+      )
+      .map(([y, mo, d, sep, h, colon, mi, sec, zone]) => {
+        const seconds = sec === null ? "" : `${sec[0]}${sec[1]}${sec[2] === null ? "" : sec[2][0] + sec[2][1]}`;
+        return `${y}-${mo}-${d}${sep}${h}${colon}${mi}${seconds}${zone}`;
+      });
+    const canonical = fc
+      .tuple(fc.date({ min: new Date("1000-01-01"), max: new Date("9999-12-31"), noInvalidDate: true }), fc.nat({ max: 999_999 }), fc.integer({ min: 0, max: 9 }))
+      .map(([d, us, digits]) => d.toISOString().slice(0, 19) + (digits === 0 ? "" : "." + String(us).padStart(6, "0").padEnd(9, "7").slice(0, digits)) + "Z");
+    fc.assert(
+      fc.property(fc.array(fc.oneof(timestamp, canonical), { minLength: 1, maxLength: 200 }), (values) => {
+        expect(parse(values)).toEqual(values.map(reference));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

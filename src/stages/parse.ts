@@ -65,10 +65,9 @@ function valueProblems(stream: StreamDefinition): pl.Expr[] {
       problems.push(pl.when(capture.isNull()).then(pl.lit(`${column.name} is missing`)).otherwise(nullOf(pl.Utf8)));
     }
     if (column.type !== "string") {
-      const message = pl.concatString([pl.lit(`${column.name} '`), capture, pl.lit(`' is not ${TYPE_WORDS[column.type]}`)], "");
-      problems.push(
-        pl.when(capture.isNotNull().and(pl.col(column.name).isNull())).then(message).otherwise(nullOf(pl.Utf8)),
-      );
+      // the message is built only for the rows that need it (`+` keeps a null a null)
+      const bad = pl.when(capture.isNotNull().and(pl.col(column.name).isNull())).then(capture).otherwise(nullOf(pl.Utf8));
+      problems.push(pl.lit(`${column.name} '`).add(bad).add(pl.lit(`' is not ${TYPE_WORDS[column.type]}`)));
     }
   }
   return problems;
