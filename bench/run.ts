@@ -49,14 +49,23 @@ const positive = (name: string) => (value: string) => {
   return n;
 };
 
+const implList = (value: string): Implementation[] => {
+  const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !(IMPLEMENTATIONS as readonly string[]).includes(n));
+  if (bad.length > 0 || names.length === 0) throw new InvalidArgumentError(`expected a comma-separated list of ${IMPLEMENTATIONS.join(", ")}`);
+  return IMPLEMENTATIONS.filter((i) => names.includes(i));
+};
+
 const program = new Command("bench")
   .description("benchmark sessionize against DuckDB SQL and plain TypeScript on generated tutorial-shaped logs")
   .option("--events <n>", "events of the main case", positive("--events"), 1_000_000)
   .option("--seed <s>", "seed of the fixture generator", "7")
   .option("--reps <n>", "repetitions of every implementation (alternating)", positive("--reps"), 3)
+  .option("--impls <list>", "implementations of the main case (sessionize,duckdb,plain)", implList, [...IMPLEMENTATIONS])
   .option("--no-main", "skip the main case")
   .option("--scaling", "also the scaling case (--scaling-events)")
   .option("--scaling-events <list>", "event counts of the scaling case", "1000000,2000000,5000000,10000000")
+  .option("--scaling-impls <list>", "implementations of the scaling case (plain TypeScript is left out by default: minutes per size)", implList, ["sessionize", "duckdb"])
   .option("--incremental", "also the incremental case: a store of --incremental-events receives a 1% batch in a new rotated file")
   .option("--incremental-events <n>", "events already in the store for the incremental case", positive("--incremental-events"), 10_000_000)
   .option("--results <file>", "Markdown file to update", join(ROOT, "bench", "RESULTS.md"))
@@ -67,7 +76,7 @@ const program = new Command("bench")
   .parse();
 
 interface Options {
-  events: number; seed: string; reps: number; main: boolean; scaling?: boolean; scalingEvents: string;
+  events: number; seed: string; reps: number; impls: Implementation[]; scalingImpls: Implementation[]; main: boolean; scaling?: boolean; scalingEvents: string;
   incremental?: boolean; incrementalEvents: number; results: string; write: boolean; build: boolean; cache: string; rssLimit: number;
 }
 const opts = program.opts<Options>();
@@ -249,7 +258,7 @@ function stageRows(runs: RunRecord[]): string[][] {
 
 async function mainCase(): Promise<string[]> {
   const logs = await ensureLogs(opts.events);
-  const result = await runCase("main", logs);
+  const result = await runCase("main", logs, opts.impls);
   const summaries = summarize(result.runs, result.runs[0].events);
   console.log(`\n${count(result.runs[0].events)} events, ${count(result.sessions)} sessions; medians of ${opts.reps} run(s) each:\n`);
   console.log(textTable(mainTableRows(summaries)));
@@ -282,7 +291,7 @@ async function scalingCase(): Promise<string[]> {
   const rows = [["events", "implementation", "median wall", "median peak RSS", "events/s", "time vs smallest", "time vs DuckDB"]];
   const stageTable = [["events", ...stageMedians([]).map((s) => s.stage)]];
   let smallest: Partial<Record<Implementation, number>> = {};
-  let active: Implementation[] = [...IMPLEMENTATIONS];
+  let active: Implementation[] = [...opts.scalingImpls];
   const notes: string[] = [];
   for (const events of sizes) {
     const logs = await ensureLogs(events);
