@@ -58,15 +58,46 @@ describe("connection dropped in the middle of a load", () => {
     expect(await server.tableExists("AGGREGATED_SESSIONS__SESSIONIZE_STAGE")).toBe(false);
   });
 
-  it("connection lost for good: a clear error after the retries, the previous table intact", async () => {
+  it("connection lost for good: a clear error after the retries, the previous table intact, the partly loaded staging table dropped", async () => {
     server.addFault({ match: isInsert, skip: 2, action: { type: "drop-connection", killSession: true } });
+    const before = logins();
     const err = await failure(subscribeSnowflake({ aggregated_sessions: next }, optionsFor(server, { batchRows: BATCH, retries: 2 })));
     expect(err.kind).toBe("connection");
     expect(err.transient).toBe(true);
     expect(err.attempts).toBe(3);
     expect(err.table).toBe("aggregated_sessions");
     expect(err.message).toMatch(/^Publishing aggregated_sessions to Snowflake table ANALYTICS\.PUBLIC\.AGGREGATED_SESSIONS failed after 3 attempts: /);
+    expect(err.message).not.toMatch(/unknown/i);
     await expectTableMatchesFrame(server, "AGGREGATED_SESSIONS", previous, ["session"]);
+    // one login per attempt, then one more for the cleanup, which is closed again
+    expect(logins() - before).toBe(4);
+    expect(await server.tableExists("AGGREGATED_SESSIONS__SESSIONIZE_STAGE")).toBe(false);
+    expect(server.openSessions()).toBe(0);
+  });
+
+  it("when the cleanup cannot log in either, the original error is reported and the staging table is left for the next publish", async () => {
+    let inserts = 0;
+    // on the 3rd batch the session dies, and from then on logins are refused
+    const match = (q: QueryInfo) => {
+      if (!isInsert(q)) return false;
+      if (++inserts === 3) server.setLoginFault({ type: "refuse" });
+      return inserts >= 3;
+    };
+    server.addFault({ match, action: { type: "drop-connection", killSession: true } });
+    const lines: string[] = [];
+    const err = await failure(subscribeSnowflake({ aggregated_sessions: next }, optionsFor(server, { batchRows: BATCH, retries: 0, log: (l) => lines.push(l) })));
+    expect(err.kind).toBe("connection");
+    expect(err.attempts).toBe(1);
+    expect(err.message).toMatch(/^Publishing aggregated_sessions .* failed after 1 attempt: Snowflake (session lost|connection closed)/);
+    expect(lines.some((l) => /could not drop the staging table AGGREGATED_SESSIONS__SESSIONIZE_STAGE \(Snowflake authentication failed/.test(l))).toBe(true);
+    expect(await server.tableExists("AGGREGATED_SESSIONS__SESSIONIZE_STAGE")).toBe(true);
+    await expectTableMatchesFrame(server, "AGGREGATED_SESSIONS", previous, ["session"]);
+    // the next publish starts by dropping it
+    server.setLoginFault(undefined);
+    server.clearFaults();
+    await subscribeSnowflake({ aggregated_sessions: next }, optionsFor(server, { batchRows: BATCH }));
+    await expectTableMatchesFrame(server, "AGGREGATED_SESSIONS", next, ["session"]);
+    expect(await server.tableExists("AGGREGATED_SESSIONS__SESSIONIZE_STAGE")).toBe(false);
   });
 
   it("a statement that never answers counts as transient (statementTimeoutMs) and is retried", async () => {
@@ -125,6 +156,37 @@ describe("query error after some batches", () => {
     await expectTableMatchesFrame(server, "AGGREGATED_SESSIONS", previous, ["session"]);
     expect(await server.tableExists("AGGREGATED_SESSIONS__SESSIONIZE_STAGE")).toBe(false);
     expect(server.openSessions()).toBe(0);
+  });
+
+  it("the swap's answer lost on the last attempt: the error says the table may already have been replaced (it was)", async () => {
+    server.addFault({ match: (q) => q.kind === "swap", times: 1, action: { type: "drop-connection", after: true, killSession: true } });
+    const err = await failure(subscribeSnowflake({ aggregated_sessions: next }, optionsFor(server, { batchRows: BATCH, retries: 0 })));
+    expect(err.kind).toBe("connection");
+    expect(err.transient).toBe(true);
+    expect(err.attempts).toBe(1);
+    expect(err.message).toMatch(/failed after 1 attempt: Snowflake (session lost|connection closed): .*Outcome unknown: the table may already have been replaced/);
+    // the swap did run before its answer was lost
+    await expectTableMatchesFrame(server, "AGGREGATED_SESSIONS", next, ["session"]);
+    // the staging table (holding the old rows after the swap) is dropped on a fresh session
+    expect(await server.tableExists("AGGREGATED_SESSIONS__SESSIONIZE_STAGE")).toBe(false);
+    expect(server.openSessions()).toBe(0);
+  });
+
+  it("the swap's answer lost with retries left: the load is redone and the result is the same", async () => {
+    server.addFault({ match: (q) => q.kind === "swap", times: 1, action: { type: "drop-connection", after: true, killSession: true } });
+    const report = await subscribeSnowflake({ aggregated_sessions: next }, optionsFor(server, { batchRows: BATCH }));
+    expect(report.tables[0]).toMatchObject({ rows: 30, attempts: 2, created: false });
+    await expectTableMatchesFrame(server, "AGGREGATED_SESSIONS", next, ["session"]);
+    expect(await server.tableExists("AGGREGATED_SESSIONS__SESSIONIZE_STAGE")).toBe(false);
+  });
+
+  it("an SQL error on the swap is a failure, not an unknown outcome", async () => {
+    server.addFault({ match: (q) => q.kind === "swap", times: 1, action: { type: "sql-error", code: "002003", message: "Object does not exist" } });
+    const err = await failure(subscribeSnowflake({ aggregated_sessions: next }, optionsFor(server, { batchRows: BATCH })));
+    expect(err.kind).toBe("sql");
+    expect(err.message).not.toMatch(/unknown/i);
+    await expectTableMatchesFrame(server, "AGGREGATED_SESSIONS", previous, ["session"]);
+    expect(await server.tableExists("AGGREGATED_SESSIONS__SESSIONIZE_STAGE")).toBe(false);
   });
 
   it("a transient server error (000603) on the swap: the load is retried and succeeds", async () => {

@@ -53,6 +53,11 @@ describe("fromDriverError", () => {
     [{ name: "ClientError", code: 407002, sqlState: "08003", message: "Unable to perform operation using terminated connection." }, "statement", "connection", true],
     [{ name: "OperationFailedError", code: "002003", sqlState: "42S02", message: "Object does not exist" }, "statement", "sql", false],
     [{ name: "OperationFailedError", code: "000603", message: "SQL execution internal error" }, "statement", "sql", true],
+    // at login only the network (and 5xx answers) are worth a retry; anything else fails the same way every time
+    [{ name: "NetworkError", code: 401001, message: "connect ECONNREFUSED" }, "login", "connection", true],
+    [{ name: "RequestFailedError", code: 401002, message: "service unavailable", response: { statusCode: 503 } }, "login", "connection", true],
+    [{ name: "Error", code: "ERR_OSSL_BAD_DECRYPT", message: "error:1C800064:Provider routines::bad decrypt" }, "login", "connection", false],
+    [{ name: "Error", code: "ENOENT", message: "ENOENT: no such file or directory, open '/keys/rsa_key.p8'" }, "login", "connection", false],
   ] as const)("%o during %s → %s (transient %s)", (err, during, kind, transient) => {
     const e = fromDriverError(err, redact, during);
     expect(e.kind).toBe(kind);

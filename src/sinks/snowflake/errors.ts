@@ -136,6 +136,7 @@ export function fromDriverError(err: unknown, redact: Redactor, during: "login" 
     if (during === "login") return new SnowflakeSinkError("auth", `Snowflake login failed: ${message}`, { code, sqlState });
     return new SnowflakeSinkError("sql", message, { code, sqlState, transient: code !== undefined && TRANSIENT_SQL.has(code) });
   }
-  if (during === "login") return new SnowflakeSinkError("connection", `Snowflake login failed: ${message}`, { code, sqlState, transient: true });
+  // anything else at login (a key the driver cannot use, a setting it rejects) fails the same way every time
+  if (during === "login") return new SnowflakeSinkError("connection", `Snowflake login failed: ${message}`, { code, sqlState, transient: false });
   return new SnowflakeSinkError("connection", message, { code, sqlState, transient: false });
 }

@@ -3,6 +3,7 @@
  * tutorial's `SNOWFLAKE_*` environment variables) and how tables are loaded.
  */
 import { SnowflakeSinkError } from "./errors.js";
+import { checkPrivateKey } from "./private-key.js";
 
 /** How a table reaches Snowflake. */
 export type SnowflakeMode = "replace" | "append" | "merge";
@@ -150,6 +151,10 @@ export type ResolvedConnection = SnowflakeConnectionSettings;
 /**
  * Options first, then `options.env` (default `process.env`) for what they leave out;
  * throws a {@link SnowflakeSinkError} (kind `config`) naming what is still missing.
+ * With key-pair settings it also reads the key file and decrypts the key (see
+ * {@link checkPrivateKey}), so a missing file or a wrong passphrase fails here,
+ * before any login, with an error naming SNOWFLAKE_PRIVATE_KEY_PATH or
+ * SNOWFLAKE_PRIVATE_KEY_PASSPHRASE.
  *
  * @example
  * resolveConnection({ account: "a", user: "u", token: "t", database: "d", schema: "s", warehouse: "w", env: false });
@@ -176,6 +181,7 @@ export function resolveConnection(options: SnowflakeOptions): ResolvedConnection
       throw new SnowflakeSinkError("config", `Snowflake access URL must start with https:// (${SNOWFLAKE_ENV.accessUrl}).`);
     }
   }
+  checkPrivateKey(merged);
   return merged as ResolvedConnection;
 }
 

@@ -9,7 +9,8 @@
  * - replace: `ALTER TABLE target SWAP WITH staging`, then the staging table (now
  *   holding the old rows) is dropped. A failure before the swap leaves the old
  *   table exactly as it was; a retry redoes the whole load, so it is safe even
- *   when the swap's answer was lost.
+ *   when the swap's answer was lost. When that answer is lost on the last
+ *   attempt, the error says the table may already have been replaced.
  * - append: `INSERT INTO target SELECT … FROM staging` in a transaction. Not
  *   retried once sent: if its answer is lost, whether it ran is unknown and a
  *   retry could add the rows twice, so the error says so.
@@ -17,6 +18,11 @@
  *   (idempotent, so retried like replace). Keys must be non-null and unique.
  *
  * A target that does not exist yet is created by renaming the staging table.
+ *
+ * After the last failed attempt the staging table is dropped, on a fresh
+ * session when the failure took the session down (best effort: if Snowflake
+ * cannot be reached at all it stays, and the next publish drops it first). It
+ * is kept only when an append's outcome is unknown.
  */
 import pl from "nodejs-polars";
 import { openSession, type SnowflakeSession } from "./client.js";
@@ -33,6 +39,7 @@ import {
   swapSql,
   TABLE_EXISTS_SQL,
 } from "./sql.js";
+import { tableSource, type TableSource } from "./source.js";
 import { bindBatches, planColumn, type ColumnPlan } from "./types.js";
 
 /** The tables `sessionize publish --snowflake` sends by default. */
@@ -112,35 +119,32 @@ function settingsOf(options: SnowflakeOptions, redact: (s: string) => string): S
   };
 }
 
-function isLazy(frame: pl.DataFrame | pl.LazyDataFrame): frame is pl.LazyDataFrame {
-  return typeof (frame as { height?: unknown }).height !== "number" && typeof (frame as pl.LazyDataFrame).collect === "function";
-}
-
-function mergeKeysFor(source: string, frame: pl.DataFrame, options: SnowflakeOptions): string[] {
+function mergeKeysFor(source: string, frame: TableSource, options: SnowflakeOptions): string[] {
   const given = options.mergeKeys?.[source];
   const keys = given === undefined ? undefined : typeof given === "string" ? [given] : [...given];
+  const columnNames = frame.columns.map((c) => c.name);
   const chosen =
     keys ??
     (DEFAULT_MERGE_KEYS[source] !== undefined
       ? [DEFAULT_MERGE_KEYS[source]]
-      : frame.columns.includes("event_id")
+      : columnNames.includes("event_id")
         ? ["event_id"]
-        : frame.columns.includes("session_id")
+        : columnNames.includes("session_id")
           ? ["session_id"]
           : undefined);
   if (!chosen || chosen.length === 0) {
     throw new SnowflakeSinkError("config", `No merge key for table "${source}": pass mergeKeys: { ${source}: "<column>" }.`, { table: source });
   }
   for (const k of chosen) {
-    if (!frame.columns.includes(k)) {
+    if (!columnNames.includes(k)) {
       throw new SnowflakeSinkError("config", `Merge key "${k}" is not a column of table "${source}".`, { table: source });
     }
   }
-  const nulls = frame.select(...chosen.map((k) => pl.col(k).isNull().sum().alias(k))).row(0) as unknown[];
-  if (nulls.some((n) => Number(n) > 0)) {
+  const nulls = frame.aggregate(...chosen.map((k) => pl.col(k).isNull().sum().alias(k)));
+  if (chosen.some((k) => Number(nulls.getColumn(k).get(0)) > 0)) {
     throw new SnowflakeSinkError("data", `Table "${source}" has null values in its merge key (${chosen.join(", ")}).`, { table: source });
   }
-  const distinct = frame.select(...chosen.map((k) => pl.col(k))).unique().height;
+  const distinct = frame.distinctCount(chosen);
   if (distinct !== frame.height) {
     throw new SnowflakeSinkError("data", `Table "${source}" has ${frame.height - distinct} duplicate merge keys (${chosen.join(", ")}); merge needs one row per key.`, {
       table: source,
@@ -161,15 +165,35 @@ interface LoadPlan {
   source: string;
   target: string;
   staging: string;
-  frame: pl.DataFrame;
+  frame: TableSource;
   columns: ColumnPlan[];
   keys?: string[];
   batchRows: number;
 }
 
-/** One attempt at loading one table; `session` is open. Marks `state.finalSent` before the statement that changes the target. */
-async function loadOnce(session: SnowflakeSession, plan: LoadPlan, mode: SnowflakeMode, state: { finalSent: boolean }): Promise<{ batches: number; created: boolean }> {
+/** The statement of an attempt that changes the target, once it has been sent (its answer may be lost). */
+type TargetStatement = "rename" | "swap" | "append" | "merge";
+
+/** What one attempt got to; read after it fails. */
+interface AttemptState {
+  /** The staging table may exist (its first DROP was sent). */
+  stagingTouched: boolean;
+  /** Set just before the statement that changes the target is sent (for merge: its COMMIT). */
+  sent?: TargetStatement;
+}
+
+/** What the error of a last attempt adds when the answer to `sent` was lost: the target may have changed after all. */
+const OUTCOME_UNKNOWN: Record<TargetStatement, string> = {
+  rename: " Outcome unknown: the table may already have been created (the rename was sent before the connection failed); check it before relying on it.",
+  swap: " Outcome unknown: the table may already have been replaced (the swap was sent before the connection failed); check it before relying on it.",
+  append: " Whether the append ran is unknown: check the table before publishing again.",
+  merge: " Outcome unknown: the merge may already have been committed (the COMMIT was sent before the connection failed); check the table before relying on it.",
+};
+
+/** One attempt at loading one table; `session` is open. Sets `state.sent` before the statement that changes the target. */
+async function loadOnce(session: SnowflakeSession, plan: LoadPlan, mode: SnowflakeMode, state: AttemptState): Promise<{ batches: number; created: boolean }> {
   const names = plan.columns.map((c) => c.name);
+  state.stagingTouched = true;
   await session.run(dropTableSql(plan.staging));
   await session.run(createTableSql(plan.staging, plan.columns));
   let batches = 0;
@@ -185,16 +209,20 @@ async function loadOnce(session: SnowflakeSession, plan: LoadPlan, mode: Snowfla
   }
   const exists = Number((await session.run(TABLE_EXISTS_SQL, [plan.target]))[0]?.N) > 0;
   if (!exists) {
+    state.sent = "rename";
     await session.run(renameSql(plan.staging, plan.target));
     return { batches, created: true };
   }
   if (mode === "replace") {
+    state.sent = "swap";
     await session.run(swapSql(plan.target, plan.staging));
   } else {
-    state.finalSent = mode === "append";
+    // an append is never retried once sent: a lost answer could hide rows already added
+    if (mode === "append") state.sent = "append";
     await session.run("BEGIN");
     try {
       await session.run(mode === "append" ? appendSql(plan.target, plan.staging, names) : mergeSql(plan.target, plan.staging, names, plan.keys ?? []));
+      if (mode === "merge") state.sent = "merge";
       await session.run("COMMIT");
     } catch (e) {
       await session.run("ROLLBACK").catch(() => undefined);
@@ -204,6 +232,29 @@ async function loadOnce(session: SnowflakeSession, plan: LoadPlan, mode: Snowfla
   // after a swap the staging table holds the old rows; either way it is no longer needed
   await session.run(dropTableSql(plan.staging)).catch(() => undefined);
   return { batches, created: false };
+}
+
+/**
+ * Best effort, after a table's last failed attempt: drops its staging table on
+ * `session` when it still works, else on a new session from `open` (closed
+ * again). Never throws: a failure is only logged, so that it cannot hide the
+ * error being reported.
+ */
+async function dropStaging(
+  staging: string,
+  session: SnowflakeSession | undefined,
+  open: () => Promise<SnowflakeSession>,
+  log: (line: string) => void,
+): Promise<void> {
+  let own: SnowflakeSession | undefined;
+  try {
+    const on = session ?? (own = await open());
+    await on.run(dropTableSql(staging));
+  } catch (e) {
+    log(`could not drop the staging table ${staging} (${(e as Error)?.message ?? String(e)}); the next publish drops it first`);
+  } finally {
+    await own?.close();
+  }
 }
 
 /**
@@ -219,8 +270,14 @@ async function loadOnce(session: SnowflakeSession, plan: LoadPlan, mode: Snowfla
  * retried with exponential back-off; an authentication failure is not.
  * Errors are {@link SnowflakeSinkError}s and never contain secrets.
  *
- * Memory: a LazyDataFrame is collected once; rows then become JS values one batch
- * at a time (`batchRows`), so the JS side stays bounded whatever the table size.
+ * Memory: rows are read, encoded and sent one batch (`batchRows`) at a time. A
+ * LazyDataFrame is never collected whole: its rows are counted first, then each
+ * batch is `lazy.slice(offset, batchRows).collectSync()`, so only one batch is
+ * materialised at a time (Polars pushes the slice into a Parquet scan, such as
+ * the store's `scan`, which then reads only those rows). Each batch re-runs the
+ * lazy query, so pass lazy frames that are cheap to re-run and give their rows
+ * in the same order every time (a scan of files does; a group-by may not: collect
+ * that first). A DataFrame is sliced without copying.
  * Tables are published one after the other; two publishers writing the same
  * table at the same time would share its staging table, so do not do that.
  * snowflake-sdk's logger is process-wide: each call configures it (silent by
@@ -254,10 +311,10 @@ export async function subscribeSnowflake(
   try {
     for (const source of sources) {
       const input = tables[source];
-      const frame = isLazy(input) ? await input.collect() : input;
       const target = options.tableNames?.[source] ?? ident(source);
       if (target.length === 0) throw new SnowflakeSinkError("config", `Empty Snowflake table name for "${source}".`, { table: source });
-      const columns = frame.columns.map((c) => planColumn(c, frame.getColumn(c).dtype, ident(c)));
+      const frame = tableSource(input, source);
+      const columns = frame.columns.map((c) => planColumn(c.name, c.dtype, ident(c.name)));
       if (columns.length === 0) throw new SnowflakeSinkError("data", `Table "${source}" has no columns.`, { table: source });
       const seen = new Set<string>();
       for (const c of columns) {
@@ -276,9 +333,10 @@ export async function subscribeSnowflake(
       };
 
       let attempt = 0;
+      const state: AttemptState = { stagingTouched: false };
       for (;;) {
         attempt++;
-        const state = { finalSent: false };
+        state.sent = undefined;
         try {
           session ??= await openSession(connection, sessionOptions);
           const { batches, created } = await loadOnce(session, plan, s.mode, state);
@@ -297,15 +355,19 @@ export async function subscribeSnowflake(
           break;
         } catch (e) {
           const err = e instanceof SnowflakeSinkError ? e : new SnowflakeSinkError("connection", redact(String((e as Error)?.message ?? e)));
-          const canRetry = err.transient && attempt <= s.retries && !state.finalSent;
+          const canRetry = err.transient && attempt <= s.retries && state.sent !== "append";
           if (err.transient && session) {
             await session.close();
             session = undefined;
           }
           if (!canRetry) {
-            // a failed load leaves the target as it was; the staging table goes too when the session still works
-            if (session && !state.finalSent) await session.run(dropTableSql(plan.staging)).catch(() => undefined);
-            const unknown = err.transient && state.finalSent ? " Whether the append ran is unknown: check the table before publishing again." : "";
+            // a failed load leaves the target as it was; the (partly loaded) staging table goes too,
+            // on a fresh session when this one is gone, unless an append may still be using it
+            if (state.stagingTouched && state.sent !== "append") {
+              await dropStaging(plan.staging, session, () => openSession(connection, { ...sessionOptions, statementTimeoutMs: Math.min(s.statementTimeoutMs, 30_000) }), s.log);
+            }
+            // a transient failure after the target's statement was sent may be a lost answer
+            const unknown = err.transient && state.sent !== undefined ? OUTCOME_UNKNOWN[state.sent] : "";
             throw new SnowflakeSinkError(
               err.kind,
               `Publishing ${source} to Snowflake table ${connection.database}.${connection.schema}.${target} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${err.message}${unknown}`,

@@ -111,14 +111,22 @@ export function planColumn(source: string, dtype: DataType, name: string): Colum
   throw new SnowflakeSinkError("data", `Column "${source}" has type ${String(dtype)}, which has no Snowflake mapping (use strings, numbers, booleans, dates, datetimes or durations).`);
 }
 
+/** Anything with a row count that gives its rows a slice at a time: a DataFrame, or a `TableSource` over a LazyDataFrame. */
+export interface Sliceable {
+  readonly height: number;
+  slice(offset: number, length: number): pl.DataFrame;
+}
+
 /**
- * Yields the frame's rows as arrays of bind texts, `batchRows` at a time. Only
- * one batch is ever held as JS values; the frame stays in Polars memory.
+ * Yields the rows as arrays of bind texts, `batchRows` at a time. Only one batch
+ * is ever held as JS values, and a slice is taken only when its batch is due:
+ * with a `TableSource` over a LazyDataFrame, only that batch is materialised.
  *
  * @example
  * for (const rows of bindBatches(frame, plans, 5000)) await insert(rows);
+ * for (const rows of bindBatches(tableSource(lazy, "t"), plans, 5000)) await insert(rows);
  */
-export function* bindBatches(frame: pl.DataFrame, plans: readonly ColumnPlan[], batchRows: number): Generator<(string | null)[][]> {
+export function* bindBatches(frame: Sliceable, plans: readonly ColumnPlan[], batchRows: number): Generator<(string | null)[][]> {
   for (let offset = 0; offset < frame.height; offset += batchRows) {
     const slice = frame.slice(offset, Math.min(batchRows, frame.height - offset));
     const encoded = slice.select(...plans.map((p, i) => p.expr.alias(`c${i}`)));
