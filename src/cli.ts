@@ -8,8 +8,8 @@ import { registerStoreCommands } from "./cli/store-commands.js";
 const program = new Command()
   .name("sessionize")
   .description("Turn e-commerce logs into shopper sessions (the Tabsdata sessionizing tutorial, as a library)")
-  .showHelpAfterError("(add --help for usage)")
-  .configureOutput({ outputError: (text, write) => write(`sessionize: ${text.replace(/^error: /, "")}`) });
+  // a usage error is one line on stderr, pointing at the help rather than printing it
+  .configureOutput({ outputError: (text, write) => write(`sessionize: ${text.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")} (see --help)\n`) });
 
 registerRunCommand(program);
 registerStoreCommands(program);

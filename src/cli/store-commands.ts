@@ -1,4 +1,5 @@
-import { extname } from "node:path";
+import { renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import pl from "nodejs-polars";
 import { openStore } from "../store/index.js";
@@ -77,11 +78,22 @@ export function registerStoreCommands(program: Command): void {
         if (![".parquet", ".csv", ".ndjson"].includes(extension)) {
           throw new Error(`--out ${opts.out}: the extension must be .parquet, .csv or .ndjson`);
         }
+        const out = resolve(opts.out);
+        const directory = dirname(out);
+        if (!statSync(directory, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--out ${opts.out}: directory ${directory} does not exist`);
         const version = opts.version === undefined ? undefined : positiveInt("--version", opts.version);
         const frame = openStore(opts.store).scan(table, { version }).collectSync();
-        if (extension === ".parquet") frame.writeParquet(opts.out);
-        else if (extension === ".csv") frame.writeCSV(opts.out);
-        else frame.writeJSON(opts.out, { format: "lines" });
+        // written beside the target, then renamed over it: a failed export never leaves half a file
+        const partial = join(directory, `.${basename(out)}.tmp-${process.pid}`);
+        try {
+          if (extension === ".parquet") frame.writeParquet(partial);
+          else if (extension === ".csv") frame.writeCSV(partial);
+          else frame.writeJSON(partial, { format: "lines" });
+          renameSync(partial, out);
+        } catch (error) {
+          rmSync(partial, { force: true });
+          throw new Error(`--out ${opts.out}: could not write it (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+        }
         const which = version === undefined ? "" : ` (version ${version})`;
         process.stderr.write(`wrote ${frame.height} rows of ${table}${which} to ${opts.out}\n`);
       }),

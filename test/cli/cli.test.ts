@@ -104,19 +104,31 @@ describe("sessionize CLI errors: one clear line, non-zero exit", () => {
     [["sample", "no_such_table", "--store", "FIXTURE_STORE"], /^sessionize: unknown table "no_such_table"/],
     [["sample", "aggregated_sessions", "--store", "FIXTURE_STORE", "--rows", "ten"], /^sessionize: --rows must be a positive whole number/],
     [["export", "aggregated_sessions", "--store", "FIXTURE_STORE", "--out", "x.xlsx"], /^sessionize: --out x.xlsx: the extension must be/],
+    [["export", "aggregated_sessions", "--store", "FIXTURE_STORE", "--out", "/nonexistent/dir/x.csv"], /^sessionize: --out \/nonexistent\/dir\/x.csv: directory \/nonexistent\/dir does not exist\n$/],
+    [["export", "no_such_table", "--store", "FIXTURE_STORE", "--out", "OUT_CSV"], /^sessionize: unknown table "no_such_table"/],
+    [["sample", "aggregated_sessions", "--store", "FIXTURE_STORE", "--version", "999"], /^sessionize: .*version 999/],
+    [["versions", "no_such_table", "--store", "FIXTURE_STORE"], /^sessionize: unknown table "no_such_table"/],
+    [["bogus-command"], /^sessionize: unknown command 'bogus-command' \(see --help\)\n$/],
+    [["sample", "--store", "FIXTURE_STORE"], /^sessionize: missing required argument 'table' \(see --help\)\n$/],
     [["run", "--logs", FIXTURES, "--bogus"], /^sessionize: unknown option '--bogus'/],
     [["run"], /^sessionize: required option '--logs <dir>' not specified/],
   ])("%j", (args, expected) => {
-    const resolved = args.map((a) => (a === "STORE" ? join(tempDir(), "s") : a === "FIXTURE_STORE" ? fixtureStore : a));
+    const outDir = tempDir();
+    const named: Record<string, string> = { STORE: join(tempDir(), "s"), FIXTURE_STORE: fixtureStore, OUT_CSV: join(outDir, "x.csv") };
+    const resolved = args.map((a) => named[a] ?? a);
     const { status, stderr, stdout } = sessionize(resolved);
     expect(status).not.toBe(0);
     expect(stderr).toMatch(expected);
+    // exactly one line, no usage text after it
+    expect(stderr.endsWith("\n") && !stderr.slice(0, -1).includes("\n"), stderr).toBe(true);
+    // a failed export leaves nothing behind
+    expect(readdirSync(outDir)).toEqual([]);
     expect(stderr.split("\n")[0]).not.toMatch(/at .*\.js/);
     expect(stdout).toBe("");
   });
 
   it("has --help on every command", () => {
-    for (const command of [[], ["run"], ["tables"], ["sample"], ["export"]]) {
+    for (const command of [[], ["run"], ["tables"], ["versions"], ["sample"], ["export"], ["publish"], ["grok"]]) {
       const { status, stdout } = sessionize([...command, "--help"]);
       expect(status).toBe(0);
       expect(stdout).toMatch(/^Usage: sessionize/);
