@@ -6,8 +6,11 @@ import { sortTimeline } from "./timeline-order.js";
  * The append step: the persisted history (`all_joined_logs`) plus a new batch
  * (`new_logs_joined`), with each `event_id` kept once. The first occurrence wins: an
  * event already in the history, or earlier in the same batch, drops the later copy as a
- * duplicate (their number is `batch rows + history rows − result rows`). The result is
- * sorted by `user_id`, `timestamp`, `event_id`, like the timeline.
+ * duplicate (their number is `batch rows + history rows − result rows`). Within the batch,
+ * "earlier" is the timeline order (`user_id`, `timestamp`, `event_id`), ties in the batch's
+ * own order (the unify stage concatenates streams in definition order, each in reading
+ * order); a copy in the history always wins over one in the batch. The result is sorted by
+ * `user_id`, `timestamp`, `event_id`, like the timeline.
  *
  * @example
  * const all = appendLogs(newLogsJoined, allJoinedLogs);

@@ -1,6 +1,7 @@
 import pl from "nodejs-polars";
 import { describe, expect, it } from "vitest";
-import { appendLogs } from "../../src/stages/append.js";
+import fc from "fast-check";
+import { appendLogs, countDuplicates } from "../../src/stages/append.js";
 import { parsedColumns } from "../../src/stages/parse.js";
 import { timelineColumns, unifyLogs } from "../../src/stages/unify.js";
 import { conform } from "../../src/columns.js";
@@ -86,3 +87,75 @@ describe("appendLogs", () => {
     expect(rows(appendLogs(history, history))).toEqual(rows(history.sort(["user_id", "timestamp", "event_id"])));
   });
 });
+
+describe("countDuplicates", () => {
+  const history = timeline([
+    { user: "a", at: "2025-01-01T10:00:00Z", action: "web", id: "h1" },
+    { user: "b", at: "2025-01-01T10:00:00Z", action: "cart_add", id: "h2" },
+  ]);
+
+  /** Counts as a plain { stream: n } object. */
+  const counts = (parsed: Record<string, pl.LazyDataFrame>, h: pl.LazyDataFrame) =>
+    Object.fromEntries(countDuplicates(parsed, h).collectSync().toRecords().map((r) => [r.stream, Number(r.duplicates)]));
+
+  it("counts, per stream, copies of history events and later copies within the batch", () => {
+    const web = timeline([
+      { user: "a", at: "2025-01-01T10:00:00Z", action: "web", id: "h1" }, // in history
+      { user: "c", at: "2025-01-01T09:00:00Z", action: "web", id: "n1" }, // first copy of n1
+      { user: "c", at: "2025-01-01T09:30:00Z", action: "web", id: "n1" }, // later copy: duplicate
+      { user: "d", at: "2025-01-01T09:00:00Z", action: "web", id: "n2" },
+    ]);
+    const cart = timeline([
+      { user: "b", at: "2025-01-01T10:00:00Z", action: "cart_add", id: "h2" }, // in history
+      { user: "c", at: "2025-01-01T12:00:00Z", action: "cart_add", id: "n1" }, // n1 again, after web's copy in timeline order
+      { user: "e", at: "2025-01-01T12:00:00Z", action: "cart_add", id: "n3" },
+    ]);
+    const purchase = timeline([{ user: "f", at: "2025-01-01T12:00:00Z", action: "purchase", id: "n4" }]);
+    expect(counts({ cart, purchase, web }, history)).toEqual({ web: 2, cart: 2 });
+    // and it agrees with what appendLogs drops
+    const batch = unifyAll([cart, purchase, web]);
+    const appended = appendLogs(batch, history).collectSync().height;
+    expect(appended).toBe(2 + 7 + 1 - 4);
+  });
+
+  it("gives no rows when nothing repeats, and counts everything when the batch is the history", () => {
+    const fresh = timeline([{ user: "z", at: "2025-01-01T10:00:00Z", action: "web", id: "new" }]);
+    expect(counts({ web: fresh }, history)).toEqual({});
+    expect(counts({ web: history }, history)).toEqual({ web: 2 });
+    expect(counts({}, history)).toEqual({});
+  });
+
+  it("equals a brute-force count on random batches: walk the batch in timeline order, remembering the ids seen", () => {
+    const event = fc.record({
+      user: fc.constantFrom("1", "2", "10"),
+      minute: fc.integer({ min: 0, max: 5 }),
+      id: fc.constantFrom("e1", "e2", "e3", "e4", "e5", "e6"),
+    });
+    const toTimeline = (events: { user: string; minute: number; id: string }[], action: "web" | "cart_add") =>
+      timeline(events.map((e) => ({ user: e.user, at: `2025-01-01T10:0${e.minute}:00Z`, action, id: e.id })));
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 6 }), fc.array(event, { maxLength: 8 }), fc.array(event, { maxLength: 8 }), (h, web, cart) => {
+        // reference: history ids first, then the batch's events sorted by (user, minute, id), ties by stream order then position
+        const seen = new Set(h.map((e) => e.id));
+        const tagged = [...cart.map((e, i) => ({ ...e, stream: "cart", order: i })), ...web.map((e, i) => ({ ...e, stream: "web", order: 100 + i }))];
+        tagged.sort((x, y) => (x.user < y.user ? -1 : x.user > y.user ? 1 : x.minute - y.minute || (x.id < y.id ? -1 : x.id > y.id ? 1 : x.order - y.order)));
+        const expected: Record<string, number> = {};
+        for (const e of tagged) {
+          if (seen.has(e.id)) expected[e.stream] = (expected[e.stream] ?? 0) + 1;
+          seen.add(e.id);
+        }
+        const historyFrame = appendLogs(toTimeline(h, "web"), toTimeline([], "web"));
+        expect(counts({ cart: toTimeline(cart, "cart_add"), web: toTimeline(web, "web") }, historyFrame)).toEqual(expected);
+        const total = Object.values(expected).reduce((a, b) => a + b, 0);
+        const batch = unifyAll([toTimeline(cart, "cart_add"), toTimeline(web, "web")]);
+        expect(appendLogs(batch, historyFrame).collectSync().height).toBe(historyFrame.collectSync().height + cart.length + web.length - total);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+/** Several timelines as one batch, in the given order (as the unify stage concatenates streams). */
+function unifyAll(frames: pl.LazyDataFrame[]): pl.LazyDataFrame {
+  return pl.concat(frames, { how: "vertical" });
+}
