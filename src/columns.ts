@@ -10,7 +10,12 @@ import pl, { type DataType } from "nodejs-polars";
  */
 export type ColumnType = "string" | "int32" | "int64" | "float64" | "boolean" | "timestamp";
 
-/** The Polars dtype of timestamps everywhere in sessionize: UTC, microseconds. */
+/**
+ * The Polars dtype of timestamps everywhere in sessionize: UTC, microseconds.
+ *
+ * @example
+ * pl.Series("t", [], TIMESTAMP_DTYPE); // Datetime("us", "UTC")
+ */
 export const TIMESTAMP_DTYPE = pl.Datetime("us", "UTC");
 
 /**
@@ -46,7 +51,13 @@ export function nullOf(dtype: DataType): pl.Expr {
   return pl.lit(null).cast(dtype);
 }
 
-/** A column name with its declared type, in table order. */
+/**
+ * A column name with its declared type, in table order.
+ *
+ * @example
+ * const spec: ColumnSpec = { name: "price", type: "float64" };
+ * emptyFrame([spec]).collectSync().schema; // { price: Float64 }
+ */
 export interface ColumnSpec {
   name: string;
   type: ColumnType;

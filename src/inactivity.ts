@@ -1,4 +1,9 @@
-/** The default inactivity threshold: 30 minutes, in milliseconds. */
+/**
+ * The default inactivity threshold: 30 minutes, in milliseconds.
+ *
+ * @example
+ * sessionizeLogs(events, { inactivity: DEFAULT_INACTIVITY_MS }); // the same as the default, "30m"
+ */
 export const DEFAULT_INACTIVITY_MS = 30 * 60 * 1000;
 
 /** Milliseconds per unit, in the order the units may appear: h, m, s, ms. */

@@ -3,6 +3,9 @@ import type { ColumnType } from "./columns.js";
 /**
  * One typed column of a parsed stream: `from` names the Grok capture it comes from
  * (defaults to `name`), `type` the dtype it is cast to.
+ *
+ * @example
+ * const total: StreamColumn = { name: "total_amount", from: "total", type: "float64" }; // %{NUMBER:total} → total_amount
  */
 export interface StreamColumn {
   name: string;
@@ -13,7 +16,7 @@ export interface StreamColumn {
 /**
  * A log stream: which files hold it, the Grok pattern of one line, and the typed columns
  * taken from the captures. Every stream must produce `timestamp` (type "timestamp"),
- * `event_id` and `user_id`; the parsed table also keeps `message`, the raw line.
+ * `event_id`, `event_type` and `user_id` (see {@link REQUIRED_STREAM_COLUMNS}); the parsed table also keeps `message`, the raw line.
  *
  * @example
  * const returns: StreamDefinition = {
@@ -48,7 +51,12 @@ const COMMON_COLUMNS: StreamColumn[] = [
   { name: "user_id", type: "string" },
 ];
 
-/** The tutorial's cart stream: `cart_activity.log*` → `new_cart_logs`. */
+/**
+ * The tutorial's cart stream: `cart_activity.log*` → `new_cart_logs`.
+ *
+ * @example
+ * const { events, rejected } = parseLogs(cartStream, readLogLines("logs/cart_activity.log"));
+ */
 export const cartStream: StreamDefinition = {
   name: "cart",
   pattern: `${COMMON_PATTERN} cart_id=%{WORD:cart_id} action=%{WORD:action} product_id=%{INT:product_id} quantity=%{INT:quantity} price=%{NUMBER:price}`,
@@ -62,7 +70,12 @@ export const cartStream: StreamDefinition = {
   ],
 };
 
-/** The tutorial's purchase stream: `purchase_activity.log*` → `new_purchase_logs`. */
+/**
+ * The tutorial's purchase stream: `purchase_activity.log*` → `new_purchase_logs`.
+ *
+ * @example
+ * compileGrok(purchaseStream.pattern).engine; // "vectorized"
+ */
 export const purchaseStream: StreamDefinition = {
   name: "purchase",
   pattern: `${COMMON_PATTERN} cart_id=%{WORD:cart_id} order_id=%{WORD:order_id} total=%{NUMBER:total} currency=%{WORD:currency} payment_method=%{WORD:payment_method}`,
@@ -76,7 +89,12 @@ export const purchaseStream: StreamDefinition = {
   ],
 };
 
-/** The tutorial's web stream: `web_activity.log*` → `new_web_logs`. */
+/**
+ * The tutorial's web stream: `web_activity.log*` → `new_web_logs`.
+ *
+ * @example
+ * parseLogs(webStream, linesFrame("web.log", '2025-01-05T10:00:00Z event_id=… type=web user_id=7 path=/ referrer=/ user_agent="curl"\n'));
+ */
 export const webStream: StreamDefinition = {
   name: "web",
   pattern: `${COMMON_PATTERN} path=%{URIPATHPARAM:path} referrer=%{URIPATHPARAM:referrer} user_agent="%{DATA:user_agent}"`,
@@ -96,7 +114,12 @@ export const webStream: StreamDefinition = {
  */
 export const tutorialStreams: readonly StreamDefinition[] = [cartStream, purchaseStream, webStream];
 
-/** Columns every stream must declare, with the type it must have. */
+/**
+ * Columns every stream must declare, with the type it must have.
+ *
+ * @example
+ * Object.keys(REQUIRED_STREAM_COLUMNS); // ["timestamp", "event_id", "event_type", "user_id"]
+ */
 export const REQUIRED_STREAM_COLUMNS: Readonly<Record<string, ColumnType>> = {
   timestamp: "timestamp",
   event_id: "string",

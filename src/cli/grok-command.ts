@@ -3,7 +3,12 @@ import type { Command } from "commander";
 import { grokDebug } from "../grok/index.js";
 import { guarded } from "./errors.js";
 
-/** `sessionize grok`: a grok debugger, one NDJSON line of captures (or null) per input line. */
+/**
+ * `sessionize grok`: a grok debugger, one NDJSON line of captures (or null) per input line.
+ *
+ * @example
+ * registerGrokCommand(new Command("sessionize")); // adds `sessionize grok --pattern P FILE`
+ */
 export function registerGrokCommand(program: Command): void {
   program
     .command("grok")

@@ -34,7 +34,12 @@ export async function publishFromCli(store: string, tables: string, printReport:
   }
 }
 
-/** `sessionize publish --snowflake`: push the latest tables of the store to Snowflake. */
+/**
+ * `sessionize publish --snowflake`: push the latest tables of the store to Snowflake.
+ *
+ * @example
+ * registerPublishCommand(program); // adds `sessionize publish --snowflake [--tables a,b]`
+ */
 export function registerPublishCommand(program: Command): void {
   program
     .command("publish")

@@ -26,7 +26,12 @@ interface RunOptions {
   tables: string;
 }
 
-/** `sessionize run`: the whole DAG into the store, then the summary (and, with --snowflake, the publish). */
+/**
+ * `sessionize run`: the whole DAG into the store, then the summary (and, with --snowflake, the publish).
+ *
+ * @example
+ * registerRunCommand(program); // adds `sessionize run --logs DIR …`
+ */
 export function registerRunCommand(program: Command): void {
   program
     .command("run")

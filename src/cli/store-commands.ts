@@ -19,7 +19,12 @@ function textTable(header: string[], rows: string[][], numeric: boolean[]): stri
   return [line(header), ...rows.map(line)].join("\n") + "\n";
 }
 
-/** `sessionize tables`, `versions`, `sample` and `export`: read what runs left in the store. */
+/**
+ * `sessionize tables`, `versions`, `sample` and `export`: read what runs left in the store.
+ *
+ * @example
+ * registerStoreCommands(program); // adds tables, versions, sample and export
+ */
 export function registerStoreCommands(program: Command): void {
   program
     .command("tables")

@@ -2,7 +2,12 @@ import { openStore, type TableStore } from "../store/index.js";
 import { DEFAULT_SNOWFLAKE_TABLES, subscribeSnowflake, type SubscribeReport } from "./snowflake/subscribe.js";
 import type { SnowflakeOptions } from "./snowflake/options.js";
 
-/** Options of `publishStore`. */
+/**
+ * Options of `publishStore`.
+ *
+ * @example
+ * await publishStore({ store: ".sessionize", tables: ["aggregated_sessions"], snowflake: { mode: "merge" } });
+ */
 export interface PublishStoreOptions {
   /** Store directory, or an open store. */
   store: string | TableStore;

@@ -1,7 +1,12 @@
 import pl from "nodejs-polars";
 import { nullOf, type ColumnSpec } from "../columns.js";
 
-/** The columns of `aggregated_sessions`, in order. */
+/**
+ * The columns of `aggregated_sessions`, in order.
+ *
+ * @example
+ * emptyFrame(AGGREGATED_COLUMNS).collectSync().columns; // ["session", "session_id", "user_id", …, "revenue"]
+ */
 export const AGGREGATED_COLUMNS: readonly ColumnSpec[] = [
   { name: "session", type: "int64" },
   { name: "session_id", type: "string" },

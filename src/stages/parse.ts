@@ -4,7 +4,13 @@ import { compileGrok } from "../grok/index.js";
 import { validateStream, type StreamDefinition, type StreamColumn } from "../streams.js";
 import { parseIsoTimestamp } from "../timestamps.js";
 
-/** The columns of `rejected_lines`: where the line was, the line, and why it was rejected. */
+/**
+ * The columns of `rejected_lines`: where the line was, the line, and why it was rejected.
+ *
+ * @example
+ * const rejected = openStore(".sessionize").scan("rejected_lines");
+ * rejected.select(...REJECTED_COLUMNS.map((c) => c.name)).collectSync();
+ */
 export const REJECTED_COLUMNS: readonly ColumnSpec[] = [
   { name: "stream", type: "string" },
   { name: "file", type: "string" },
@@ -24,7 +30,13 @@ export function parsedColumns(stream: StreamDefinition): ColumnSpec[] {
   return [{ name: "message", type: "string" }, ...stream.columns.map(({ name, type }) => ({ name, type }))];
 }
 
-/** What `parseLogs` gives back: the stream's typed events and the lines it rejected. */
+/**
+ * What `parseLogs` gives back: the stream's typed events and the lines it rejected.
+ *
+ * @example
+ * const { events, rejected }: ParsedLogs = parseLogs(cartStream, lines);
+ * events.collectSync().height + rejected.collectSync().height; // the non-blank lines
+ */
 export interface ParsedLogs {
   /** `new_<stream>_logs`: one row per parsed line, columns as `parsedColumns(stream)`. */
   events: pl.LazyDataFrame;
@@ -32,7 +44,12 @@ export interface ParsedLogs {
   rejected: pl.LazyDataFrame;
 }
 
-/** Lines with nothing but white space in them are skipped (and counted by the caller). */
+/**
+ * Lines with nothing but white space in them are skipped (and counted by the caller).
+ *
+ * @example
+ * lines.filter(isBlankLine(pl.col("message")).not()); // the lines that get parsed
+ */
 export const isBlankLine = (message: pl.Expr): pl.Expr => message.str.contains("^\\s*$");
 
 const MATCHED = "__matched";

@@ -2,7 +2,13 @@ import pl from "nodejs-polars";
 import { sortTimeline } from "./timeline-order.js";
 import { DEFAULT_INACTIVITY_MS, parseInactivity } from "../inactivity.js";
 
-/** Options of `sessionizeLogs`. */
+/**
+ * Options of `sessionizeLogs`.
+ *
+ * @example
+ * const options: SessionizeOptions = { inactivity: "45m" };
+ * sessionizeLogs(allJoinedLogs, options);
+ */
 export interface SessionizeOptions {
   /** Inactivity that opens a new session: `"30m"`, `"1h30m"`, or milliseconds. Default 30 minutes. */
   inactivity?: string | number;

@@ -1,6 +1,11 @@
 import type pl from "nodejs-polars";
 
-/** The order of every timeline table: user (as a string), then time, then event id. */
+/**
+ * The order of every timeline table: user (as a string), then time, then event id.
+ *
+ * @example
+ * events.sort({ by: TIMELINE_ORDER, maintainOrder: true }); // what sortTimeline does
+ */
 export const TIMELINE_ORDER = ["user_id", "timestamp", "event_id"];
 
 /**

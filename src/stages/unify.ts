@@ -3,7 +3,12 @@ import { sortTimeline } from "./timeline-order.js";
 import { conform, emptyFrame, type ColumnSpec, nullOf } from "../columns.js";
 import { tutorialStreams, type StreamDefinition } from "../streams.js";
 
-/** The columns every unified timeline starts with, in order. */
+/**
+ * The columns every unified timeline starts with, in order.
+ *
+ * @example
+ * TIMELINE_LEAD_COLUMNS.map((c) => c.name); // ["message", "timestamp", "event_id", "user_id", "user_action", "time_pretty"]
+ */
 export const TIMELINE_LEAD_COLUMNS: readonly ColumnSpec[] = [
   { name: "message", type: "string" },
   { name: "timestamp", type: "timestamp" },

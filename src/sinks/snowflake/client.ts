@@ -31,7 +31,12 @@ function configureDriverLog(sdk: Sdk, level: SnowflakeDriverLogLevel, redact: Re
   } as SnowflakeSdk.ConfigureOptions);
 }
 
-/** Settings of {@link openSession}. */
+/**
+ * Settings of {@link openSession}.
+ *
+ * @example
+ * const session = await openSession(connection, { redact, statementTimeoutMs: 60_000, driverLogLevel: "OFF" });
+ */
 export interface SessionOptions {
   redact: Redactor;
   statementTimeoutMs: number;
@@ -39,7 +44,13 @@ export interface SessionOptions {
   log?: (line: string) => void;
 }
 
-/** An open Snowflake session. */
+/**
+ * An open Snowflake session.
+ *
+ * @example
+ * const rows = await session.run('SELECT COUNT(*) AS "N" FROM "T"');
+ * await session.close();
+ */
 export interface SnowflakeSession {
   /** Runs one statement; `binds` is one row (`?` values) or an array of rows (array binding). */
   run(sql: string, binds?: (string | null)[] | (string | null)[][]): Promise<Record<string, unknown>[]>;

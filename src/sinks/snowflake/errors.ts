@@ -4,10 +4,20 @@
  * code, SQL state and a redacted message are copied.
  */
 
-/** What went wrong, broadly. */
+/**
+ * What went wrong, broadly.
+ *
+ * @example
+ * if (error.kind === "config") console.error("fix the settings:", error.message);
+ */
 export type SnowflakeErrorKind = "config" | "auth" | "connection" | "sql" | "data";
 
-/** Details of a {@link SnowflakeSinkError}. */
+/**
+ * Details of a {@link SnowflakeSinkError}.
+ *
+ * @example
+ * new SnowflakeSinkError("sql", "Object does not exist", { code: "002003", table: "aggregated_sessions" });
+ */
 export interface SnowflakeSinkErrorDetails {
   /** Source table being published when it failed. */
   table?: string;
@@ -54,7 +64,13 @@ export class SnowflakeSinkError extends Error {
 
 const REDACTED = "[redacted]";
 
-/** Replaces every secret (and its URL-encoded and base64 forms) with `[redacted]`. */
+/**
+ * Replaces every secret (and its URL-encoded and base64 forms) with `[redacted]`.
+ *
+ * @example
+ * const redact = makeRedactor(["s3cr3t"]);
+ * redact("token=s3cr3t"); // "token=[redacted]"
+ */
 export type Redactor = (text: string) => string;
 
 /**
@@ -102,6 +118,9 @@ function isAuthCode(code: string): boolean {
 /**
  * Turns anything a driver call threw into a {@link SnowflakeSinkError}, with the
  * message redacted and the kind and transience decided from the driver's error.
+ *
+ * @example
+ * try { await run(sql); } catch (e) { throw fromDriverError(e, redact, "statement"); }
  */
 export function fromDriverError(err: unknown, redact: Redactor, during: "login" | "statement"): SnowflakeSinkError {
   if (err instanceof SnowflakeSinkError) return err;

@@ -5,10 +5,20 @@
 import { SnowflakeSinkError } from "./errors.js";
 import { checkPrivateKey } from "./private-key.js";
 
-/** How a table reaches Snowflake. */
+/**
+ * How a table reaches Snowflake.
+ *
+ * @example
+ * await subscribeSnowflake(tables, { mode: "append" });
+ */
 export type SnowflakeMode = "replace" | "append" | "merge";
 
-/** Connection settings, each with the environment variable it is read from. */
+/**
+ * Connection settings, each with the environment variable it is read from.
+ *
+ * @example
+ * const settings: Partial<SnowflakeConnectionSettings> = { account: "myorg-myaccount", user: "etl", privateKeyPath: "/keys/rsa_key.p8" };
+ */
 export interface SnowflakeConnectionSettings {
   /** Account identifier, e.g. `myorg-myaccount` (SNOWFLAKE_ACCOUNT). */
   account: string;
@@ -36,7 +46,12 @@ export interface SnowflakeConnectionSettings {
   accessUrl?: string;
 }
 
-/** Where each connection setting comes from in the environment. */
+/**
+ * Where each connection setting comes from in the environment.
+ *
+ * @example
+ * SNOWFLAKE_ENV.token; // "SNOWFLAKE_PAT"
+ */
 export const SNOWFLAKE_ENV: Readonly<Record<keyof SnowflakeConnectionSettings, string>> = {
   account: "SNOWFLAKE_ACCOUNT",
   user: "SNOWFLAKE_USER",
@@ -52,7 +67,12 @@ export const SNOWFLAKE_ENV: Readonly<Record<keyof SnowflakeConnectionSettings, s
   accessUrl: "SNOWFLAKE_ACCESS_URL",
 };
 
-/** Log levels of snowflake-sdk's own logger. */
+/**
+ * Log levels of snowflake-sdk's own logger.
+ *
+ * @example
+ * await subscribeSnowflake(tables, { driverLogLevel: "WARN" }); // the driver's warnings, redacted, through `log`
+ */
 export type SnowflakeDriverLogLevel = "OFF" | "ERROR" | "WARN" | "INFO" | "DEBUG" | "TRACE";
 
 /**
@@ -145,7 +165,12 @@ export function snowflakeOptionsFromEnv(env: Record<string, string | undefined> 
   return { ...settings, env: false };
 }
 
-/** Connection settings after merging options with the environment and checking them. */
+/**
+ * Connection settings after merging options with the environment and checking them.
+ *
+ * @example
+ * const connection: ResolvedConnection = resolveConnection(options);
+ */
 export type ResolvedConnection = SnowflakeConnectionSettings;
 
 /**
@@ -185,7 +210,12 @@ export function resolveConnection(options: SnowflakeOptions): ResolvedConnection
   return merged as ResolvedConnection;
 }
 
-/** The secrets among the settings, for redaction. */
+/**
+ * The secrets among the settings, for redaction.
+ *
+ * @example
+ * secretsOf({ token: "t0k", user: "etl" }); // ["t0k"]
+ */
 export function secretsOf(options: Partial<SnowflakeConnectionSettings>): string[] {
   return [options.token, options.password, options.privateKeyPassphrase, options.privateKey].filter(
     (s): s is string => typeof s === "string" && s.length > 0,

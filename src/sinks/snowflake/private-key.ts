@@ -12,7 +12,12 @@ const PATH_VAR = "SNOWFLAKE_PRIVATE_KEY_PATH";
 const KEY_VAR = "SNOWFLAKE_PRIVATE_KEY";
 const PASSPHRASE_VAR = "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE";
 
-/** The key-pair part of the connection settings. */
+/**
+ * The key-pair part of the connection settings.
+ *
+ * @example
+ * checkPrivateKey({ privateKeyPath: "/keys/rsa_key.p8" } satisfies PrivateKeySettings);
+ */
 export interface PrivateKeySettings {
   privateKeyPath?: string;
   privateKey?: string;

@@ -10,7 +10,13 @@
 import pl, { type DataType } from "nodejs-polars";
 import { SnowflakeSinkError } from "./errors.js";
 
-/** What the subscriber reads of a table. */
+/**
+ * What the subscriber reads of a table.
+ *
+ * @example
+ * const source: TableSource = tableSource(frame, "aggregated_sessions");
+ * source.slice(0, 1000); // the first batch
+ */
 export interface TableSource {
   /** Whether the input was a LazyDataFrame. */
   readonly lazy: boolean;

@@ -42,10 +42,20 @@ import {
 import { tableSource, type TableSource } from "./source.js";
 import { bindBatches, planColumn, type ColumnPlan } from "./types.js";
 
-/** The tables `sessionize publish --snowflake` sends by default. */
+/**
+ * The tables `sessionize publish --snowflake` sends by default.
+ *
+ * @example
+ * await publishStore({ store: ".sessionize", tables: DEFAULT_SNOWFLAKE_TABLES });
+ */
 export const DEFAULT_SNOWFLAKE_TABLES: readonly string[] = ["aggregated_sessions", "sessionized_logs"];
 
-/** Merge keys used when `mergeKeys` does not name one for a table. */
+/**
+ * Merge keys used when `mergeKeys` does not name one for a table.
+ *
+ * @example
+ * DEFAULT_MERGE_KEYS.aggregated_sessions; // "session_id"
+ */
 export const DEFAULT_MERGE_KEYS: Readonly<Record<string, string>> = {
   aggregated_sessions: "session_id",
   sessionized_logs: "event_id",
@@ -54,7 +64,13 @@ export const DEFAULT_MERGE_KEYS: Readonly<Record<string, string>> = {
 /** The driver sends more bind values than this through a stage (PUT), which this subscriber does not use. */
 const MAX_BIND_VALUES = 65_280;
 
-/** What happened to one table. */
+/**
+ * What happened to one table.
+ *
+ * @example
+ * const [first]: TableReport[] = (await subscribeSnowflake(tables)).tables;
+ * console.log(`${first.table}: ${first.rows} rows in ${first.batches} batches`);
+ */
 export interface TableReport {
   /** Source table name (the key in the `tables` argument). */
   source: string;
@@ -72,7 +88,13 @@ export interface TableReport {
   keys?: string[];
 }
 
-/** What `subscribeSnowflake` did. Holds no secrets. */
+/**
+ * What `subscribeSnowflake` did. Holds no secrets.
+ *
+ * @example
+ * const report: SubscribeReport = await subscribeSnowflake({ aggregated_sessions: frame });
+ * report.tables.map((t) => t.rows);
+ */
 export interface SubscribeReport {
   mode: SnowflakeMode;
   account: string;

@@ -18,7 +18,12 @@
 import pl, { type DataType } from "nodejs-polars";
 import { SnowflakeSinkError } from "./errors.js";
 
-/** How one column is declared in Snowflake and encoded for binding. */
+/**
+ * How one column is declared in Snowflake and encoded for binding.
+ *
+ * @example
+ * const plan: ColumnPlan = planColumn("revenue", pl.Float64, "REVENUE"); // type FLOAT
+ */
 export interface ColumnPlan {
   /** Source (Polars) column name. */
   source: string;
@@ -52,7 +57,12 @@ function floatText(v: unknown): string | null {
   return Object.is(n, -0) ? "-0" : String(n);
 }
 
-/** Integer ticks (as decimal text) → seconds with `scale` decimals, exactly. */
+/**
+ * Integer ticks (as decimal text) → seconds with `scale` decimals, exactly.
+ *
+ * @example
+ * ticksToDecimalSeconds("-1500000", 6); // "-1.500000"
+ */
 export function ticksToDecimalSeconds(ticks: string, scale: number): string {
   const negative = ticks.startsWith("-");
   const digits = (negative ? ticks.slice(1) : ticks).padStart(scale + 1, "0");
@@ -111,7 +121,12 @@ export function planColumn(source: string, dtype: DataType, name: string): Colum
   throw new SnowflakeSinkError("data", `Column "${source}" has type ${String(dtype)}, which has no Snowflake mapping (use strings, numbers, booleans, dates, datetimes or durations).`);
 }
 
-/** Anything with a row count that gives its rows a slice at a time: a DataFrame, or a `TableSource` over a LazyDataFrame. */
+/**
+ * Anything with a row count that gives its rows a slice at a time: a DataFrame, or a `TableSource` over a LazyDataFrame.
+ *
+ * @example
+ * for (const rows of bindBatches(frame satisfies Sliceable, plans, 5000)) await insert(rows);
+ */
 export interface Sliceable {
   readonly height: number;
   slice(offset: number, length: number): pl.DataFrame;
