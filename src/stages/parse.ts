@@ -95,6 +95,9 @@ function valueProblems(stream: StreamDefinition): pl.Expr[] {
  * line: the result has the stream's columns, `message`, `file`, `line_number`, and
  * `reason`, null for a line that became an event and the cause for one that did not.
  * Blank lines are left out. Vectorized: the pattern runs over the whole column at once.
+ * `lines` needs `file`, `line_number` and `message`; `defect` (why the reader already
+ * refuses a line, such as invalid UTF-8) may be left out. A missing column is an error
+ * naming it.
  *
  * @example
  * const classified = classifyLines(cartStream, readLogLines("logs/cart_activity.log"));
@@ -110,7 +113,14 @@ export function classifyLines(stream: StreamDefinition, lines: pl.LazyDataFrame)
       throw new Error(`stream "${stream.name}": column "${column.name}" takes capture "${from}", which the pattern does not have`);
     }
   }
-  const input = lines
+  const have = new Set(lines.columns);
+  const missing = ["file", "line_number", "message"].filter((c) => !have.has(c));
+  if (missing.length > 0) {
+    throw new Error(
+      `parseLogs(${stream.name}): the lines frame lacks column${missing.length === 1 ? "" : "s"} ${missing.join(", ")} (it needs file, line_number, message and optionally defect, as readLogLines and linesFrame make them)`,
+    );
+  }
+  const input = (have.has("defect") ? lines : lines.withColumns(nullOf(pl.Utf8).alias("defect")))
     .filter(isBlankLine(pl.col("message")).not())
     .select(pl.col("file"), pl.col("line_number"), pl.col("defect"), pl.col("message"), pl.col("message").alias("__line"));
   const parsed = grok

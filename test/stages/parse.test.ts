@@ -99,4 +99,13 @@ describe("parseLogs", () => {
     const broken: StreamDefinition = { ...cartStream, columns: [...cartStream.columns, { name: "sku", type: "string" }] };
     expect(() => parseLogs(broken, linesFrame("x", CART))).toThrow('column "sku" takes capture "sku", which the pattern does not have');
   });
+
+  it("names the columns a hand-made lines frame lacks, and takes one without `defect`", () => {
+    const messages = pl.DataFrame({ message: [CART] }).lazy();
+    expect(() => parseLogs(cartStream, messages)).toThrow("parseLogs(cart): the lines frame lacks columns file, line_number (it needs file, line_number, message");
+    const noDefect = pl.DataFrame({ file: ["f.log", "f.log"], line_number: [1, 2], message: [CART, "garbage"] }).lazy();
+    const { events, rejected } = parseLogs(cartStream, noDefect);
+    expect(rows(events, ["event_id"])).toEqual([{ event_id: "027fc634-ec60-4fa8-8c84-06157d5f5de5" }]);
+    expect(rows(rejected, ["file", "line_number", "reason"])).toEqual([{ file: "f.log", line_number: 2, reason: "line does not match the cart pattern" }]);
+  });
 });
