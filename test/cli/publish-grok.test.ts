@@ -56,6 +56,22 @@ describe("sessionize run --snowflake and publish --snowflake", () => {
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toMatch(/^sessionize: store .* has no table "nope"/);
   });
+
+  it("a refused login (a wrong token): one line naming the failure, exit 1, no token in the output, the tables as they were", async () => {
+    const store = join(tempDir(), "s");
+    expect(sessionize(["run", "--logs", FIXTURES, "--store", store], { env }).status).toBe(0);
+    await server.sql('DROP TABLE IF EXISTS "AGGREGATED_SESSIONS"', "PUBLIC");
+    await server.sql('CREATE TABLE "AGGREGATED_SESSIONS" ("KEEP" VARCHAR)', "PUBLIC");
+    await server.sql(`INSERT INTO "AGGREGATED_SESSIONS" VALUES ('previous')`, "PUBLIC");
+    const wrong = "pat-wrong-0123456789abcdef";
+    const result = await sessionizeAsync(["publish", "--snowflake", "--store", store], { env: { ...env, SNOWFLAKE_PAT: wrong } });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^sessionize: Publishing aggregated_sessions to Snowflake table .*AGGREGATED_SESSIONS failed after 1 attempt: Snowflake (login|authentication) failed.*\n$/);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    for (const secret of [wrong, TOKEN]) expect(result.stderr + result.stdout).not.toContain(secret);
+    expect((await server.sql('SELECT "KEEP" FROM "AGGREGATED_SESSIONS"', "PUBLIC")).rows).toEqual([["previous"]]);
+  });
 });
 
 describe("sessionize grok", () => {
