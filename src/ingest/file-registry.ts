@@ -16,8 +16,15 @@ export interface IngestedFile {
   fingerprintBytes: number;
   /** Content bytes when last read. */
   size: number;
-  /** Byte offset after the last complete line ingested. */
+  /**
+   * Byte offset after the last line ingested: the last complete line of a live file, the
+   * end of a rotated or gzip file (final, so a last line without its newline is taken).
+   */
   offset: number;
+  /** SHA-256 of the (up to) `TAIL_BYTES` content bytes before `offset` (absent in registries written before it existed). */
+  tail?: string;
+  /** CRC-32 of the content bytes before `offset`, as in a gzip trailer (absent when unknown). */
+  crc?: number;
   /** Number the next line of this file will have. */
   nextLine: number;
 }

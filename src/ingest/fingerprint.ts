@@ -1,49 +1,42 @@
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
-import { gunzipFile } from "../io/gunzip-file.js";
+import type { ContentSource } from "../io/content-source.js";
 
 /** How many leading bytes of a file identify it across renames and compression. */
 export const FINGERPRINT_BYTES = 1024;
-
-/** The content of a log file as sessionize sees it: its (decompressed) size and a way to hash its first bytes. */
-export interface FileContent {
-  size: number;
-  /** SHA-256 (hex) of the first `length` bytes of the content. */
-  prefixHash(length: number): string;
-}
-
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+/** How many bytes before a recorded offset are hashed to check that the content up to it is unchanged. */
+export const TAIL_BYTES = 1024;
 
 /**
- * Open the content of a log file for fingerprinting: a plain file is read only as far as
- * asked; a `.gz` file is decompressed (a truncated or corrupt one throws, naming it), so
- * that an old file compressed by rotation hashes like the original.
+ * SHA-256 (hex) of `bytes`.
  *
  * @example
- * const content = fileContent("logs/cart_activity.log", 18_000);
- * content.prefixHash(Math.min(content.size, FINGERPRINT_BYTES));
+ * sha256(Buffer.from("")); // "e3b0c442…"
  */
-export function fileContent(path: string, size: number): FileContent {
-  if (path.endsWith(".gz")) {
-    const bytes = gunzipFile(path);
-    return { size: bytes.length, prefixHash: (length) => sha256(bytes.subarray(0, length)) };
-  }
-  return {
-    size,
-    prefixHash(length) {
-      const buffer = Buffer.alloc(length);
-      const fd = openSync(path, "r");
-      try {
-        let read = 0;
-        while (read < length) {
-          const n = readSync(fd, buffer, read, length - read, read);
-          if (n === 0) break;
-          read += n;
-        }
-        return sha256(buffer.subarray(0, read));
-      } finally {
-        closeSync(fd);
-      }
-    },
-  };
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * SHA-256 of the first `length` content bytes of `source` (decompressed for gzip, without
+ * decompressing more than needed), or undefined when the content is shorter.
+ *
+ * @example
+ * headHash(openContent("logs/web_activity.log.2.gz"), 1024);
+ */
+export function headHash(source: ContentSource, length: number): string | undefined {
+  const head = source.head(length);
+  return head.length < length ? undefined : sha256(head);
+}
+
+/**
+ * SHA-256 of the `TAIL_BYTES` content bytes just before `offset` (fewer when `offset` is
+ * smaller), or undefined when the content is shorter than `offset`. With the fingerprint of
+ * the first bytes it tells whether content up to `offset` is what was read before.
+ *
+ * @example
+ * tailHash(openContent("logs/web_activity.log"), 18_000);
+ */
+export function tailHash(source: ContentSource, offset: number): string | undefined {
+  const tail = source.bytes(offset - TAIL_BYTES, offset);
+  return tail.length < Math.min(offset, TAIL_BYTES) ? undefined : sha256(tail);
 }

@@ -1,7 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import pl from "nodejs-polars";
 import { nullOf } from "../columns.js";
-import { gunzipFile } from "./gunzip-file.js";
+import { openContent, type ContentSource } from "./content-source.js";
 
 /**
  * The columns of a lines frame, the input of `parseLogs`: where each line came from, the
@@ -131,21 +130,9 @@ export interface ReadLinesResult {
   pendingBytes: number;
 }
 
-/** Random access to a file's bytes: a plain file read by position, or a decompressed gzip held in memory. */
-interface ByteSource {
-  size: number;
-  read(into: Buffer, position: number): number;
-  close(): void;
-}
-
-function openSource(path: string): ByteSource {
+function openSource(path: string): ContentSource {
   try {
-    if (path.endsWith(".gz")) {
-      const bytes = gunzipFile(path);
-      return { size: bytes.length, read: (into, position) => bytes.copy(into, 0, position, position + into.length), close: () => {} };
-    }
-    const fd = openSync(path, "r");
-    return { size: fstatSync(fd).size, read: (into, position) => readSync(fd, into, 0, into.length, position), close: () => closeSync(fd) };
+    return openContent(path);
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     if (err.code === undefined) throw error;
@@ -191,8 +178,25 @@ function longLineFrame(label: string, prefix: Buffer, line: number): pl.DataFram
  * const more = readLines("logs/cart_activity.log", { offset: first.endOffset, firstLine: first.nextLine });
  */
 export function readLines(path: string, options: ReadLinesOptions = {}): ReadLinesResult {
-  const label = options.label ?? path;
   const source = openSource(path);
+  try {
+    return readLinesFrom(source, options);
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * `readLines` on a file already open (see `openContent`): the bytes read are those of the
+ * file the handle was opened on, whatever has been renamed since. The source stays open.
+ *
+ * @example
+ * const source = openContent("logs/web_activity.log");
+ * const { lines } = readLinesFrom(source, { offset: 120, firstLine: 4, includePartial: false });
+ * source.close();
+ */
+export function readLinesFrom(source: ContentSource, options: ReadLinesOptions = {}): ReadLinesResult {
+  const label = options.label ?? source.path;
   const pieces: pl.DataFrame[] = [];
   let position = options.offset ?? 0;
   let line = options.firstLine ?? 1;
@@ -252,15 +256,16 @@ export function readLines(path: string, options: ReadLinesOptions = {}): ReadLin
       line += piece.height;
       carry = Buffer.alloc(0);
     }
-  } finally {
-    source.close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    throw new Error(`cannot read log file ${source.path}: ${(error as Error).message}`);
   }
   endOffset ??= position - carry.length;
   return {
     lines: pieces.length === 0 ? emptyLines().collectSync() : pl.concat(pieces, { how: "vertical" }),
     endOffset,
     nextLine: line,
-    pendingBytes: source.size - endOffset,
+    pendingBytes: source.size() - endOffset,
   };
 }
 

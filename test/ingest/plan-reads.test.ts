@@ -4,26 +4,20 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { emptyRegistry, type FileRegistry } from "../../src/ingest/file-registry.js";
-import { planReads, registryEntry, type PlannedRead } from "../../src/ingest/plan-reads.js";
-import { readLines } from "../../src/io/read-lines.js";
+import { planReads, type PlannedRead } from "../../src/ingest/plan-reads.js";
+import { readPlan } from "../../src/ingest/read-plan.js";
 import { webStream } from "../../src/streams.js";
 
 /** One run's reading, as the pipeline does it: plan, read what is new, update the registry. */
 function ingest(dir: string, registry: FileRegistry, since?: Date) {
   const plan = planReads(dir, [webStream], registry, { since });
-  const files = [];
+  const kinds = plan.reads.map((r: PlannedRead) => `${r.file.name}:${r.kind}`);
+  const { files, registry: next } = readPlan(plan);
   const read: Record<string, string[]> = {};
-  for (const r of plan.reads) {
-    if (r.kind === "unchanged") {
-      files.push(registryEntry(r, r.offset, r.firstLine)!);
-      continue;
-    }
-    const result = readLines(r.file.path, { label: r.file.name, offset: r.offset, firstLine: r.firstLine, includePartial: false });
-    read[`${r.file.name} (${r.kind})`] = result.lines.getColumn("message").toArray() as string[];
-    const entry = registryEntry(r, result.endOffset, result.nextLine);
-    if (entry) files.push(entry);
+  for (const f of files) {
+    if (f.kind !== "unchanged") read[`${f.read.file.name} (${f.kind})`] = f.lines.getColumn("message").toArray() as string[];
   }
-  return { read, registry: { version: 1 as const, files }, kinds: plan.reads.map((r: PlannedRead) => `${r.file.name}:${r.kind}`), warnings: plan.warnings };
+  return { read, registry: next, kinds, done: files.map((f) => `${f.read.file.name}:${f.kind}`), warnings: plan.warnings };
 }
 
 describe("planReads: reading only what is new", () => {
@@ -69,6 +63,7 @@ describe("planReads: reading only what is new", () => {
     appendFileSync(live, "x3\n");
     const plan = planReads(dir, [webStream], run.registry);
     expect(plan.reads[0]).toMatchObject({ kind: "grown", offset: 6, firstLine: 3 });
+    plan.close();
     run = ingest(dir, run.registry);
     writeFileSync(live, "y\n"); // other content
     run = ingest(dir, run.registry);
