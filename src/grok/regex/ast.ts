@@ -22,14 +22,22 @@ export type Node =
   | { kind: "chars"; set: CharSet; pos: number }
   | { kind: "seq"; items: Node[]; pos: number }
   | { kind: "alt"; branches: Node[]; pos: number }
-  /** A group; `field` for grok fields, `capture` for other capturing groups (ignored by grok). */
-  | { kind: "group"; body: Node; field?: FieldRef; capture?: boolean; pos: number }
+  /**
+   * A group; `field` for grok fields, `capture` for other capturing groups (ignored by grok),
+   * `options` for an option group such as `(?m:…)` or an isolated `(?m)` (whose body is the
+   * rest of the enclosing group, as oniguruma reads it).
+   */
+  | { kind: "group"; body: Node; field?: FieldRef; capture?: boolean; options?: string; pos: number }
   | { kind: "atomic"; body: Node; pos: number }
   | { kind: "repeat"; body: Node; min: number; max: number; lazy: boolean; pos: number }
   | { kind: "anchor"; what: "bol" | "eol" | "bot" | "eot"; pos: number }
   | { kind: "wordb"; negate: boolean; pos: number }
   | { kind: "look"; behind: boolean; negate: boolean; body: Node; pos: number }
-  /** A construct the vectorized engine cannot express; `construct` names it for the fallback reason. */
-  | { kind: "unsupported"; construct: string; pos: number };
+  /**
+   * A construct the vectorized engine cannot express; `construct` names it for the fallback
+   * reason. `width` is the number of characters it always matches, when fixed (used to check
+   * look-behinds as oniguruma does); `inLookBehind` whether oniguruma allows it there.
+   */
+  | { kind: "unsupported"; construct: string; pos: number; width?: number; inLookBehind?: boolean };
 
 export type NodeKind = Node["kind"];

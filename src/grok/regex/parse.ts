@@ -35,6 +35,12 @@ class Parser {
   private groups = 0;
   private fields: ParsedRegex["fields"] = [];
   private dotall = false;
+  /** Names of the inline named groups opened so far (what `\k<name>` may refer to). */
+  private names = new Set<string>();
+  /** Numbered back-references, checked against the final group count (oniguruma does so). */
+  private backrefs: { num: number; pos: number }[] = [];
+  /** Set while parsing a character class holding something the vectorized engine cannot run. */
+  private classUnsupported: string | null = null;
 
   constructor(
     private readonly s: string,
@@ -44,6 +50,7 @@ class Parser {
   parseAll(): ParsedRegex {
     const root = this.alternation();
     if (this.i < this.s.length) throw new RegexSyntaxError("unmatched close parenthesis", this.i);
+    for (const b of this.backrefs) if (b.num > this.groups) throw new RegexSyntaxError("invalid backref number/name", b.pos);
     return { root, fields: this.fields, groupCount: this.groups };
   }
 
@@ -84,6 +91,7 @@ class Parser {
       let min: number;
       let max: number;
       let interval = false;
+      let fixed = false;
       if (c === "*") [min, max] = [0, Infinity];
       else if (c === "+") [min, max] = [1, Infinity];
       else if (c === "?") [min, max] = [0, 1];
@@ -97,13 +105,17 @@ class Parser {
         if (max < min) throw new RegexSyntaxError("upper bound must be greater than lower bound", pos);
         this.i += m[0].length - 1;
         interval = true;
+        fixed = m[2] === "";
       } else return node;
       this.i++;
       if (node.kind === "anchor" || node.kind === "wordb" || node.kind === "look")
         throw new RegexSyntaxError("target of repeat operator is invalid", pos);
       let lazy = false;
       let possessive = false;
-      if (this.peek() === "?") {
+      // Ruby syntax: `x{n}?` is `(?:x{n})?` (a fixed interval is greedy only; the `?` is the
+      // next quantifier), while `x{n,m}?`, `x{n,}?` and `x{,m}?` are lazy. `x{…}+` is never
+      // possessive: it is `(?:x{…})+`.
+      if (this.peek() === "?" && !fixed) {
         lazy = true;
         this.i++;
       } else if (this.peek() === "+" && !interval) {
@@ -172,7 +184,7 @@ class Parser {
         case "atomic":
           return { kind: "atomic", body, pos };
         default:
-          if (kind === "behind" || kind === "nbehind") checkLookBehind(body);
+          if (kind === "behind" || kind === "nbehind") checkLookBehind(body, kind === "nbehind");
           return { kind: "look", behind: kind.endsWith("behind"), negate: kind.startsWith("n"), body, pos };
       }
     };
@@ -193,6 +205,7 @@ class Parser {
       this.i += named[0].length;
       const group = ++this.groups;
       const field: FieldRef = { name: named[1] ?? named[2], type: "string" };
+      this.names.add(field.name);
       const body = this.alternation();
       this.close(pos);
       this.fields.push({ ref: field, group, pos });
@@ -208,17 +221,17 @@ class Parser {
         if (on.includes("m")) this.dotall = true;
         if (off.includes("m")) this.dotall = false;
       };
-      if (opts[3] === ")") {
-        // applies to the rest of the enclosing group
-        apply();
-        return unsupported ? { kind: "unsupported", construct: unsupported, pos } : null;
-      }
+      const options = opts[0].slice(0, -1);
       const saved = this.dotall;
       apply();
+      // An isolated `(?m)` takes the rest of the enclosing group as its body, following `|`
+      // included: oniguruma reads `a(?m)b|c` as `a(?m:b|c)`, not `(?:a(?m)b)|(?m:c)`.
       const body = this.alternation();
       this.dotall = saved;
-      this.close(pos);
-      return unsupported ? { kind: "unsupported", construct: unsupported, pos } : { kind: "group", body, pos };
+      if (opts[3] === ":") this.close(pos);
+      return unsupported
+        ? { kind: "unsupported", construct: unsupported, pos, inLookBehind: false }
+        : { kind: "group", body, options, pos };
     }
     throw new RegexSyntaxError("undefined group option", pos);
   }
@@ -228,103 +241,222 @@ class Parser {
     this.i++;
   }
 
-  /** An escape outside a character class. */
+  /** An escape outside a character class (`this.i` is just after the backslash). */
   private escape(pos: number): Node {
-    const c = this.s[this.i++];
+    const c = this.s[this.i];
     if (c === undefined) throw new RegexSyntaxError("end pattern at escape", pos);
     const cls = classEscape(c);
-    if (cls) return { kind: "chars", set: cls, pos };
+    if (cls) {
+      this.i++;
+      return { kind: "chars", set: cls, pos };
+    }
     switch (c) {
       case "b":
-        return { kind: "wordb", negate: false, pos };
       case "B":
-        return { kind: "wordb", negate: true, pos };
+        this.i++;
+        return { kind: "wordb", negate: c === "B", pos };
       case "A":
+        this.i++;
         return { kind: "anchor", what: "bot", pos };
       case "z":
+        this.i++;
         return { kind: "anchor", what: "eot", pos };
       case "Z":
-        return { kind: "unsupported", construct: "\\Z", pos };
+        this.i++;
+        return { kind: "unsupported", construct: "\\Z", pos, width: 0, inLookBehind: false };
       case "G":
-        return { kind: "unsupported", construct: "\\G", pos };
+        this.i++;
+        return { kind: "unsupported", construct: "\\G", pos, width: 0, inLookBehind: true };
       case "k":
-      case "g": {
-        const m = /^(<[^>]*>|'[^']*')/.exec(this.s.slice(this.i));
-        if (!m) throw new RegexSyntaxError(`invalid backref/call \\${c}`, pos);
-        this.i += m[1].length;
-        return { kind: "unsupported", construct: c === "k" ? "back-reference" : "subexpression call", pos };
-      }
+      case "g":
+        // `\k<name>`, `\g<name>` (or with quotes); a plain `\k` or `\g` is the letter
+        if (this.s[this.i + 1] === "<" || this.s[this.i + 1] === "'") return this.reference(c, pos);
+        break;
       case "p":
-      case "P": {
-        const m = /^\{\^?[A-Za-z_ ]+\}/.exec(this.s.slice(this.i));
-        if (!m) throw new RegexSyntaxError("invalid character property name", pos);
-        this.i += m[0].length;
-        return { kind: "unsupported", construct: `character property \\${c}${m[0]}`, pos };
-      }
+      case "P":
+        // `\p{Name}`; a plain `\p` is the letter
+        if (this.s[this.i + 1] === "{") return this.property(pos);
+        break;
       default:
-        if (c >= "1" && c <= "9") {
-          while (/[0-9]/.test(this.peek())) this.i++;
-          return { kind: "unsupported", construct: "back-reference", pos };
+        if (c >= "1" && c <= "9" && this.isBackref()) {
+          const digits = /^\d+/.exec(this.s.slice(this.i))![0];
+          this.i += digits.length;
+          this.backrefs.push({ num: Number(digits), pos });
+          return { kind: "unsupported", construct: "back-reference", pos, inLookBehind: false };
         }
     }
-    const cp = this.charEscape(c, pos);
-    return { kind: "chars", set: CharSet.of(cp), pos };
+    const v = this.escapedValue(pos, false);
+    return typeof v === "number"
+      ? { kind: "chars", set: CharSet.of(v), pos }
+      : { kind: "unsupported", construct: v, pos, width: 1, inLookBehind: true };
   }
 
-  /** Escapes that stand for one character (shared by classes and the top level). */
-  private charEscape(c: string, pos: number): number {
-    const simple: Record<string, number> = { t: 9, n: 10, r: 13, f: 12, v: 11, a: 7, e: 27 };
-    if (c in simple) return simple[c];
-    if (c === "x") {
-      const braced = /^\{([0-9A-Fa-f]{1,8})\}/.exec(this.s.slice(this.i));
-      if (braced) {
-        this.i += braced[0].length;
-        const cp = parseInt(braced[1], 16);
-        if (cp > CharSet.MAX) throw new RegexSyntaxError("too big wide-char value", pos);
-        return cp;
+  /**
+   * Whether the digits at `this.i` are a back-reference: oniguruma reads `\N` as one when N
+   * is at most 9 or at most the number of groups opened so far (else as an octal escape).
+   */
+  private isBackref(): boolean {
+    const m = /^[1-9]\d*/.exec(this.s.slice(this.i));
+    if (!m) return false;
+    const num = m[0].length > 4 ? Infinity : Number(m[0]);
+    return num <= 1000 && (num <= this.groups || num <= 9);
+  }
+
+  /** `\k<…>` (back-reference) or `\g<…>` (subexpression call); `this.i` is at the letter. */
+  private reference(letter: "k" | "g", pos: number): Node {
+    const close = this.s[this.i + 1] === "<" ? ">" : "'";
+    const start = this.i + 2;
+    const end = this.s.indexOf(close, start);
+    if (end < 0) throw new RegexSyntaxError(`invalid group name <${this.s.slice(start)}>`, pos);
+    const name = this.s.slice(start, end);
+    if (name === "") throw new RegexSyntaxError("group name is empty", pos);
+    this.i = end + 1;
+    if (letter === "g") return { kind: "unsupported", construct: "subexpression call", pos };
+    if (/^[+-]?\d+$/.test(name)) {
+      const n = Number(name);
+      const num = /^[+-]/.test(name) ? this.groups + 1 + n : n;
+      if (num <= 0) throw new RegexSyntaxError("invalid backref number/name", pos);
+      this.backrefs.push({ num, pos });
+    } else if (!this.names.has(name)) throw new RegexSyntaxError(`undefined name <${name}> reference`, pos);
+    return { kind: "unsupported", construct: "back-reference", pos, inLookBehind: false };
+  }
+
+  /**
+   * `\p{Name}`, `\p{^Name}`, `\P{…}`: oniguruma's Unicode properties (names checked against
+   * its table; the vectorized engine leaves them to grok-js). `this.i` is at the letter.
+   */
+  private property(pos: number): Extract<Node, { kind: "unsupported" }> {
+    const letter = this.s[this.i];
+    this.i += 2;
+    const braced = this.i;
+    if (this.peek() === "^") this.i++;
+    const start = this.i;
+    for (; this.i < this.s.length; this.i++) {
+      const ch = this.s[this.i];
+      if (ch === "}") {
+        const name = this.s.slice(start, this.i++);
+        if (!ONIG_PROPERTIES.has(name)) throw new RegexSyntaxError(`invalid character property name {${name}}`, pos);
+        return { kind: "unsupported", construct: `character property \\${letter}{${this.s.slice(braced, this.i)}`, pos, width: 1, inLookBehind: true };
       }
-      const m = /^[0-9A-Fa-f]{1,2}/.exec(this.s.slice(this.i));
-      if (!m) throw new RegexSyntaxError("invalid code point value", pos);
+      if ("(){|".includes(ch)) throw new RegexSyntaxError(`invalid character property name {${this.s.slice(start, this.i)}}`, pos);
+    }
+    // no closing brace: left to oniguruma itself
+    return { kind: "unsupported", construct: `character property \\${letter}{ without a closing brace`, pos, inLookBehind: true };
+  }
+
+  /**
+   * An escape that stands for one character, in a class or outside (`this.i` is at the
+   * character after the backslash; it is consumed). Returns the code point, or the name of
+   * a construct the vectorized engine leaves to grok-js. Letters without a meaning are
+   * themselves (`\q` is `q`, `\u0041` is `u0041`, `\K`, `\R`, `\X` are letters in
+   * oniguruma 5.9, which grok-js's oniguruma module bundles).
+   */
+  private escapedValue(pos: number, inClass: boolean): number | string {
+    const cp = this.s.codePointAt(this.i)!;
+    const c = String.fromCodePoint(cp);
+    if (c >= "0" && c <= "7") {
+      // up to three octal digits (for `\0`, the 0 and two more), read as a raw byte
+      const m = /^[0-7]{1,3}/.exec(this.s.slice(this.i))!;
       this.i += m[0].length;
-      return parseInt(m[0], 16);
+      return this.rawBytes(parseInt(m[0], 8), 8, pos, inClass);
     }
-    if (c === "u") {
-      const m = /^[0-9A-Fa-f]{4}/.exec(this.s.slice(this.i));
-      if (!m) throw new RegexSyntaxError("invalid Unicode escape", pos);
-      this.i += 4;
-      return parseInt(m[0], 16);
+    this.i += c.length;
+    if (c in CONTROLS) return CONTROLS[c];
+    switch (c) {
+      case "x": {
+        if (this.i >= this.s.length) return 0x78; // `\x` ending the pattern is an `x`
+        if (this.peek() === "{") {
+          const digits = /^[0-9A-Fa-f]*/.exec(this.s.slice(this.i + 1))![0];
+          const value = parseInt(digits.slice(0, 8) || "0", 16);
+          if (value > 0x7fffffff) throw new RegexSyntaxError("too big wide-char value", pos);
+          if (digits.length > 8) throw new RegexSyntaxError("too long wide-char value", pos);
+          if (digits === "" || this.s[this.i + 1 + digits.length] !== "}") return 0x78; // not `\x{hex}`: the letter x
+          this.i += digits.length + 2;
+          return value <= CharSet.MAX && !(value >= 0xd800 && value <= 0xdfff)
+            ? value
+            : `\\x{${digits}}, which is not a Unicode scalar value`;
+        }
+        // up to two hex digits (none is a NUL), read as a raw byte
+        const m = /^[0-9A-Fa-f]{0,2}/.exec(this.s.slice(this.i))!;
+        this.i += m[0].length;
+        return this.rawBytes(m[0] ? parseInt(m[0], 16) : 0, 16, pos, inClass);
+      }
+      case "c":
+      case "C":
+      case "M":
+        return this.controlOrMeta(c, pos);
+      default:
+        return cp;
     }
-    if (c === "0") {
-      const m = /^[0-7]{0,2}/.exec(this.s.slice(this.i))!;
-      this.i += m[0].length;
-      return parseInt("0" + m[0], 8);
+  }
+
+  /** `\cX`, `\C-X` (X & 0x9f; `?` gives DEL) and `\M-X` (X | 0x80); `this.i` is after the letter. */
+  private controlOrMeta(letter: string, pos: number): number {
+    const meta = letter === "M";
+    const endMessage = meta ? "end pattern at meta" : "end pattern at control";
+    if (letter !== "c") {
+      if (this.i >= this.s.length) throw new RegexSyntaxError(endMessage, pos);
+      if (this.peek() !== "-") throw new RegexSyntaxError(meta ? "invalid meta-code syntax" : "invalid control-code syntax", pos);
+      this.i++;
     }
-    if (/[A-Za-z]/.test(c)) throw new UnsupportedEscape(c, pos);
-    return c.codePointAt(0)!;
+    if (this.i >= this.s.length) throw new RegexSyntaxError(endMessage, pos);
+    let v = this.s.codePointAt(this.i)!;
+    this.i += v > 0xffff ? 2 : 1;
+    if (v === 0x3f && !meta) return 0x7f;
+    if (v === 0x5c) {
+      // an escaped target: another \c, \C-, \M-, or a character (\n, \t, … or itself)
+      if (this.i >= this.s.length) throw new RegexSyntaxError("end pattern at escape", pos);
+      const e = String.fromCodePoint(this.s.codePointAt(this.i)!);
+      this.i += e.length;
+      v = e === "c" || e === "C" || e === "M" ? this.controlOrMeta(e, pos) : e === "b" ? 0x08 : (CONTROLS[e] ?? e.codePointAt(0)!);
+    }
+    return meta ? (v & 0xff) | 0x80 : v & 0x9f;
+  }
+
+  /**
+   * A raw byte (`\xHH`, octal): oniguruma (UTF-8) takes the bytes of one character from
+   * consecutive raw-byte escapes — `\xc3\xa9` is `é`, a lone `\xe9` is an error.
+   */
+  private rawBytes(first: number, base: 8 | 16, pos: number, inClass: boolean): number | string {
+    const bytes = [first & 0xff];
+    const need = utf8Length(bytes[0]);
+    while (bytes.length < need) {
+      const b = this.nextRawByte(inClass ? base : null);
+      if (b === null) throw new RegexSyntaxError("too short multibyte code string", pos);
+      bytes.push(b);
+    }
+    return decodeUtf8(bytes) ?? `raw bytes ${bytes.map((b) => "\\x" + b.toString(16).padStart(2, "0")).join("")}, which are not one UTF-8 character`;
+  }
+
+  /** Consumes the raw-byte escape at `this.i` (of the given base, in a class) and returns its byte, else null. */
+  private nextRawByte(base: 8 | 16 | null): number | null {
+    if (this.s[this.i] !== "\\") return null;
+    const c = this.s[this.i + 1] ?? "";
+    if (c === "x" && base !== 8 && this.i + 2 < this.s.length && this.s[this.i + 2] !== "{") {
+      const m = /^[0-9A-Fa-f]{0,2}/.exec(this.s.slice(this.i + 2))!;
+      this.i += 2 + m[0].length;
+      return m[0] ? parseInt(m[0], 16) : 0;
+    }
+    if (c >= "0" && c <= "7" && base !== 16) {
+      this.i++;
+      if (base !== null || c === "0" || !this.isBackref()) {
+        const m = /^[0-7]{1,3}/.exec(this.s.slice(this.i))!;
+        this.i += m[0].length;
+        return parseInt(m[0], 8) & 0xff;
+      }
+      this.i--;
+    }
+    return null;
   }
 
   private charClass(pos: number): Node {
-    try {
-      const set = this.classBody(pos);
-      return { kind: "chars", set, pos };
-    } catch (e) {
-      if (e instanceof UnsupportedEscape) {
-        this.skipClass(pos);
-        return { kind: "unsupported", construct: `escape \\${e.letter} in a character class`, pos };
-      }
-      throw e;
-    }
-  }
-
-  private skipClass(pos: number): void {
-    this.i = pos + 1;
-    let depth = 1;
-    while (this.i < this.s.length && depth > 0) {
-      const c = this.s[this.i++];
-      if (c === "\\") this.i++;
-      else if (c === "[") depth++;
-      else if (c === "]") depth--;
-    }
+    this.classUnsupported = null;
+    const set = this.classBody(pos);
+    const construct = this.classUnsupported as string | null;
+    this.classUnsupported = null;
+    return construct === null
+      ? { kind: "chars", set, pos }
+      : { kind: "unsupported", construct: `${construct} in a character class`, pos, width: 1, inLookBehind: true };
   }
 
   /** Parses after `[` up to and including the matching `]`. */
@@ -368,7 +500,7 @@ class Parser {
           }
           throw new RegexSyntaxError("char-class value at end of range", save);
         }
-        if (hi < item) throw new RegexSyntaxError("empty range in char class", save);
+        if (hi < item && this.classUnsupported === null) throw new RegexSyntaxError("empty range in char class", save);
         set = set.union(CharSet.range(item, hi));
       } else set = set.union(CharSet.of(item));
     }
@@ -407,7 +539,7 @@ class Parser {
         this.i++;
         const hi = this.classItem(pos);
         if (hi instanceof CharSet) throw new RegexSyntaxError("char-class value at end of range", this.i);
-        if (hi < item) throw new RegexSyntaxError("empty range in char class", this.i);
+        if (hi < item && this.classUnsupported === null) throw new RegexSyntaxError("empty range in char class", this.i);
         set = set.union(CharSet.range(item, hi));
       } else set = set.union(CharSet.of(item));
     }
@@ -419,11 +551,13 @@ class Parser {
   private classItem(pos: number): CharSet | number {
     const c = this.peek();
     if (c === "[") {
-      const posix = /^\[:(\^?)([a-z]+):\]/.exec(this.s.slice(this.i));
-      if (posix && (POSIX_NAMES as readonly string[]).includes(posix[2])) {
-        this.i += posix[0].length;
-        const set = onigClass("posix_" + posix[2]);
-        return posix[1] ? set.complement() : set;
+      if (this.peek(1) === ":") {
+        const posix = this.posixBracket();
+        if (posix === "literal") {
+          this.i++;
+          return 0x5b;
+        }
+        if (posix) return posix;
       }
       const start = this.i;
       this.i++;
@@ -432,25 +566,123 @@ class Parser {
     if (c === "\\") {
       const at = this.i;
       this.i++;
-      const e = this.s[this.i++];
+      const e = this.s[this.i];
       if (e === undefined) throw new RegexSyntaxError("end pattern at escape", at);
       const cls = classEscape(e);
-      if (cls) return cls;
-      if (e === "b") return 0x08;
-      if (e === "p" || e === "P") throw new UnsupportedEscape(e, at);
-      return this.charEscape(e, at);
+      if (cls) {
+        this.i++;
+        return cls;
+      }
+      if (e === "b") {
+        this.i++;
+        return 0x08;
+      }
+      if ((e === "p" || e === "P") && this.peek(1) === "{") {
+        this.classUnsupported ??= this.property(at).construct;
+        return CharSet.empty;
+      }
+      const v = this.escapedValue(at, true);
+      if (typeof v === "number") return v;
+      this.classUnsupported ??= v;
+      return CharSet.empty;
     }
     const cp = this.s.codePointAt(this.i)!;
     this.i += cp > 0xffff ? 2 : 1;
     void pos;
     return cp;
   }
+
+  /**
+   * `[:name:]` inside a class, read as oniguruma 5.9 reads it (`this.i` is at the `[`, a `:`
+   * follows): the class of a known name; `"literal"` when the `[` is a plain character (no
+   * POSIX bracket, but `:]` further on); null when it opens a nested class (no `:]` before
+   * the next `]`). A name-like `[:foo:]` is an error.
+   */
+  private posixBracket(): CharSet | "literal" | null {
+    const s = this.s;
+    let p = this.i + 2;
+    if (!colonBracketAhead(s, p)) return null;
+    const not = s[p] === "^";
+    if (not) p++;
+    if ([...s.slice(p)].length >= 7) {
+      for (const name of POSIX_NAMES) {
+        if (!s.startsWith(name, p)) continue;
+        if (!s.startsWith(":]", p + name.length)) throw new RegexSyntaxError("invalid POSIX bracket type", this.i);
+        this.i = p + name.length + 2;
+        const set = onigClass("posix_" + name);
+        return not ? set.complement() : set;
+      }
+    }
+    let c = "";
+    let k = 0;
+    while (p < s.length && (c = s[p]) !== ":" && c !== "]") {
+      p++;
+      if (++k > 20) break;
+    }
+    if (c === ":" && p < s.length) {
+      p++;
+      if (p < s.length && s[p] === "]") throw new RegexSyntaxError("invalid POSIX bracket type", this.i);
+    }
+    return "literal";
+  }
 }
 
-class UnsupportedEscape extends Error {
-  constructor(readonly letter: string, readonly pos: number) {
-    super(`unsupported escape \\${letter}`);
+/** Whether `:]` comes before any unescaped `]` from offset `p` (oniguruma's str_exist_check_with_esc). */
+function colonBracketAhead(s: string, p: number): boolean {
+  let escaped = false;
+  while (p < s.length) {
+    const x = s[p++];
+    if (escaped) escaped = false;
+    else if (x === ":") {
+      if (s[p] === "]") return true;
+    } else if (x === "]") return false;
+    else if (x === "\\") escaped = true;
   }
+  return false;
+}
+
+/** Escapes for control characters that oniguruma's Ruby syntax knows. */
+const CONTROLS: Record<string, number> = { t: 9, n: 10, r: 13, f: 12, v: 11, a: 7, e: 27 };
+
+/**
+ * The property names of `\p{…}` in the oniguruma (5.9.6) grok-js bundles, case-sensitive,
+ * from its enc/unicode.c.
+ */
+const ONIG_PROPERTIES = new Set(
+  (
+    "NEWLINE Alpha Blank Cntrl Digit Graph Lower Print Punct Space Upper XDigit Word Alnum ASCII Any Assigned " +
+    "C Cc Cf Cn Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs " +
+    "Arabic Armenian Bengali Bopomofo Braille Buginese Buhid Canadian_Aboriginal Cherokee Common Coptic Cypriot " +
+    "Cyrillic Deseret Devanagari Ethiopic Georgian Glagolitic Gothic Greek Gujarati Gurmukhi Han Hangul Hanunoo " +
+    "Hebrew Hiragana Inherited Kannada Katakana Kharoshthi Khmer Lao Latin Limbu Linear_B Malayalam Mongolian " +
+    "Myanmar New_Tai_Lue Ogham Old_Italic Old_Persian Oriya Osmanya Runic Shavian Sinhala Syloti_Nagri Syriac " +
+    "Tagalog Tagbanwa Tai_Le Tamil Telugu Thaana Thai Tibetan Tifinagh Ugaritic Yi"
+  ).split(" "),
+);
+
+/** The names of `\p{…}` oniguruma accepts (exported for the tests). */
+export const ONIG_PROPERTY_NAMES: readonly string[] = [...ONIG_PROPERTIES];
+
+/** How many bytes oniguruma's UTF-8 encoding gives a character starting with byte `b`. */
+function utf8Length(b: number): number {
+  if (b < 0xc0) return 1;
+  if (b < 0xe0) return 2;
+  if (b < 0xf0) return 3;
+  if (b < 0xf8) return 4;
+  if (b < 0xfc) return 5;
+  if (b < 0xfe) return 6;
+  return 1;
+}
+
+/** The one Unicode scalar value the bytes encode in well-formed UTF-8, else null. */
+function decodeUtf8(bytes: number[]): number | null {
+  if (bytes.length === 1) return bytes[0] < 0x80 ? bytes[0] : null;
+  if (bytes.length > 4 || bytes.slice(1).some((b) => (b & 0xc0) !== 0x80)) return null;
+  let cp = bytes[0] & (0x7f >> bytes.length);
+  for (const b of bytes.slice(1)) cp = (cp << 6) | (b & 0x3f);
+  const min = [0, 0, 0x80, 0x800, 0x10000][bytes.length];
+  if (cp < min || cp > CharSet.MAX || (cp >= 0xd800 && cp <= 0xdfff)) return null;
+  return cp;
 }
 
 function classEscape(c: string): CharSet | null {
@@ -476,16 +708,69 @@ function classEscape(c: string): CharSet | null {
   }
 }
 
-/** Oniguruma rejects look-behinds whose length is unbounded. */
-function checkLookBehind(body: Node): void {
-  const walk = (n: Node): void => {
-    if (n.kind === "repeat" && n.max === Infinity)
-      throw new RegexSyntaxError("invalid pattern in look-behind", n.pos);
-    if (n.kind === "group" && (n.field || n.capture))
-      throw new RegexSyntaxError("invalid pattern in look-behind (capture group)", n.pos);
-    if ("body" in n) walk(n.body);
-    if (n.kind === "seq") n.items.forEach(walk);
-    if (n.kind === "alt") n.branches.forEach(walk);
+/**
+ * Oniguruma's checks of a look-behind body (regcomp.c: check_type_tree, then
+ * get_char_length_tree): no look-ahead, atomic or option group, `\b`, `\B`, `\z`, `\Z` or
+ * back-reference inside, no capture group inside a negative one (nor a negative
+ * look-behind inside a positive one), and a fixed length — except that the alternatives of
+ * a top-level alternation may have different fixed lengths (`(?<=a|bc)` is valid,
+ * `(?<=(?:a|bc)x)`, `(?<=(a|bc))` and `(?<=a{1,2})` are not).
+ */
+function checkLookBehind(body: Node, negate: boolean): void {
+  const bad = (n: Node): never => {
+    throw new RegexSyntaxError("invalid pattern in look-behind", n.pos);
   };
-  walk(body);
+  const types = (n: Node): void => {
+    switch (n.kind) {
+      case "chars":
+        return;
+      case "seq":
+        return n.items.forEach(types);
+      case "alt":
+        return n.branches.forEach(types);
+      case "group":
+        if (n.options !== undefined || ((n.field || n.capture) && negate)) bad(n);
+        return types(n.body);
+      case "repeat":
+        return types(n.body);
+      case "anchor":
+        if (n.what === "eot") bad(n);
+        return;
+      case "look":
+        if (!n.behind || (n.negate && !negate)) bad(n);
+        return types(n.body);
+      case "unsupported":
+        if (n.inLookBehind === false) bad(n);
+        return;
+      default: // atomic groups (and possessive quantifiers), \b, \B
+        bad(n);
+    }
+  };
+  types(body);
+  // Fixed length in characters; NaN when a part's length is not known here (left to oniguruma).
+  const length = (n: Node, level: number): number => {
+    switch (n.kind) {
+      case "chars":
+        return 1;
+      case "seq":
+        return n.items.reduce((sum, m) => sum + length(m, level + 1), 0);
+      case "alt": {
+        const lengths = n.branches.map((b) => length(b, level + 1));
+        if (lengths.some(Number.isNaN) || lengths.every((l) => l === lengths[0])) return lengths[0];
+        return level === 1 ? NaN : bad(n);
+      }
+      case "group":
+        // a non-capturing group is no node of its own in oniguruma's tree
+        return n.field || n.capture || n.options !== undefined ? length(n.body, level + 1) : length(n.body, level);
+      case "atomic":
+        return length(n.body, level + 1);
+      case "repeat":
+        return n.min === n.max ? length(n.body, level + 1) * n.min : bad(n);
+      case "unsupported":
+        return n.width ?? NaN;
+      default:
+        return 0;
+    }
+  };
+  length(body, 1);
 }

@@ -48,6 +48,8 @@ export function planVectorized(input: Node): PlanResult {
 
   for (const n of walk(root)) {
     if (n.kind === "unsupported") return fail(n.construct, n);
+    // Resolving a look-around replaces its body, which would drop a group captured inside it.
+    if (n.kind === "look" && hasCapture(n.body)) return fail("capture group inside a look-around", n);
     // Rust and oniguruma treat empty iterations differently; stay exact by not trying.
     if (n.kind === "repeat" && n.max > 1 && first(n.body).nullable) return fail("repetition of something that can match empty", n);
   }
@@ -273,4 +275,10 @@ function* walk(n: Node): Generator<Node> {
   yield n;
   if (n.kind === "look") return;
   for (const c of children(n)) yield* walk(c);
+}
+
+/** Whether a capturing group (a grok field or a plain `(…)`) sits anywhere in the tree. */
+function hasCapture(n: Node): boolean {
+  if (n.kind === "group" && (n.field || n.capture)) return true;
+  return children(n).some(hasCapture);
 }
