@@ -1,4 +1,5 @@
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -104,5 +105,162 @@ describe("planReads: reading only what is new", () => {
     const dir = mkdtempSync(join(tmpdir(), "sessionize-plan-"));
     writeFileSync(join(dir, "web_activity.log.2.gz"), gzipSync("w\n".repeat(100)).subarray(0, 20));
     expect(() => planReads(dir, [webStream], emptyRegistry())).toThrow(/gzip file .*web_activity.log.2.gz is truncated or corrupt/);
+  });
+});
+
+describe("planReads: every line exactly once through copies, skips and renames", () => {
+  const setup = () => {
+    const dir = mkdtempSync(join(tmpdir(), "sessionize-plan-"));
+    return { dir, path: (suffix = "") => join(dir, `web_activity.log${suffix}`) };
+  };
+
+  it("prefers the file with the recorded device and inode over a copy of it with the same content (copy taken before truncation)", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(), "a1\na2\n");
+    let run = ingest(dir, emptyRegistry());
+    appendFileSync(path(), "a3\n");
+    copyFileSync(path(), path(".1")); // copytruncate, caught between the copy and the truncation
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log (grown)": ["a3"] });
+    expect(run.done.sort()).toEqual(["web_activity.log.1:unchanged", "web_activity.log:grown"]);
+    truncateSync(path(), 0);
+    appendFileSync(path(), "b1\n");
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log (new)": ["b1"] });
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({});
+  });
+
+  it("copytruncate: the copy continues the original's entry and its unterminated last line is taken; the truncated file is new", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(), "a1\na2\n");
+    let run = ingest(dir, emptyRegistry());
+    appendFileSync(path(), "a3\na4-cut");
+    copyFileSync(path(), path(".1"));
+    truncateSync(path(), 0);
+    appendFileSync(path(), "b1\nb2\n");
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log.1 (grown)": ["a3", "a4-cut"], "web_activity.log (new)": ["b1", "b2"] });
+    // next rotation: the copy is compressed, the live file renamed, a new live file
+    writeFileSync(path(".2.gz"), gzipSync(readFileSync(path(".1"))));
+    rmSync(path(".1"));
+    renameSync(path(), path(".1"));
+    writeFileSync(path(), "c1\n");
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log (new)": ["c1"] });
+  });
+
+  it("gzip -k: a compressed copy kept next to its original is not read again", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(".1"), "a1\na2-unterminated");
+    writeFileSync(path(), "b1\n");
+    let run = ingest(dir, emptyRegistry());
+    expect(run.read).toEqual({ "web_activity.log.1 (new)": ["a1", "a2-unterminated"], "web_activity.log (new)": ["b1"] });
+    writeFileSync(path(".1.gz"), gzipSync(readFileSync(path(".1"))));
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({});
+    expect(run.done.sort()).toEqual(["web_activity.log.1.gz:unchanged", "web_activity.log.1:unchanged", "web_activity.log:unchanged"]);
+    // the plain original goes away; the compressed copy is still known
+    rmSync(path(".1"));
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({});
+  });
+
+  it("reads copies present together in a first run once", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(".1"), "a1\na2\n");
+    writeFileSync(path(".1.gz"), gzipSync("a1\na2\n"));
+    const run = ingest(dir, emptyRegistry());
+    expect(Object.values(run.read).flat()).toEqual(["a1", "a2"]);
+    expect(ingest(dir, run.registry).read).toEqual({});
+  });
+
+  it("rename rotation: the live file's unterminated last line is held back, then taken once the file is rotated", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(), "a1\na2-par");
+    let run = ingest(dir, emptyRegistry());
+    expect(run.read).toEqual({ "web_activity.log (new)": ["a1"] });
+    renameSync(path(), path(".1"));
+    writeFileSync(path(), "b1\n");
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log.1 (grown)": ["a2-par"], "web_activity.log (new)": ["b1"] });
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({});
+    writeFileSync(path(".2.gz"), gzipSync(readFileSync(path(".1")))); // gzip of an old file
+    rmSync(path(".1"));
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({});
+    expect(run.done).toContain("web_activity.log.2.gz:unchanged");
+  });
+
+  it("takes the unterminated last line of a live file compressed by rotation before it was seen rotated", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(), "a1\na2-par");
+    let run = ingest(dir, emptyRegistry());
+    writeFileSync(path(".1.gz"), gzipSync(readFileSync(path())));
+    rmSync(path());
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log.1.gz (grown)": ["a2-par"] });
+    expect(ingest(dir, run.registry).read).toEqual({});
+  });
+
+  it("recognises a fully read gzip file by its trailer's CRC-32 and size, without decompressing it", () => {
+    const { dir, path } = setup();
+    const lines = Array.from({ length: 6000 }, (_, i) => `${i} ${createHash("sha256").update(String(i)).digest("hex")}`);
+    writeFileSync(path(".1"), `${lines.join("\n")}\n`);
+    let run = ingest(dir, emptyRegistry());
+    const compressed = gzipSync(readFileSync(path(".1")));
+    compressed.fill(0xff, compressed.length / 2, compressed.length / 2 + 64); // a body it could not decompress
+    writeFileSync(path(".2.gz"), compressed);
+    rmSync(path(".1"));
+    run = ingest(dir, run.registry);
+    expect(run.done).toEqual(["web_activity.log.2.gz:unchanged"]);
+  });
+
+  it("reads a file anew when its content before the recorded offset changed, even with the same first bytes and a larger size", () => {
+    const { dir, path } = setup();
+    const long = "L".repeat(1500);
+    writeFileSync(path(), `${long}\nmore\n`);
+    let run = ingest(dir, emptyRegistry());
+    writeFileSync(path(), `${long}\nMORE\nextra\n`); // rewritten in place
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log (replaced)": [long, "MORE", "extra"] });
+  });
+
+  it("keeps the entry of a file skipped by --since, so a later run without it does not read the file again", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(".1"), "a1\n");
+    writeFileSync(path(), "b1\n");
+    let run = ingest(dir, emptyRegistry());
+    utimesSync(path(".1"), new Date("2020-01-01"), new Date("2020-01-01"));
+    run = ingest(dir, run.registry, new Date("2024-01-01"));
+    expect(run.read).toEqual({});
+    expect(run.registry.files.map((f) => f.name).sort()).toEqual(["web_activity.log", "web_activity.log.1"]);
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({});
+  });
+
+  it("drops the entry of a file deleted by rotation", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(".1"), "a1\n");
+    writeFileSync(path(), "b1\n");
+    let run = ingest(dir, emptyRegistry());
+    rmSync(path(".1"));
+    run = ingest(dir, run.registry);
+    expect(run.registry.files.map((f) => f.name)).toEqual(["web_activity.log"]);
+  });
+
+  it("reads the file it planned even when it is renamed (and replaced) between planning and reading", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(), "a1\na2\n");
+    let run = ingest(dir, emptyRegistry());
+    appendFileSync(path(), "a3\n");
+    const plan = planReads(dir, [webStream], run.registry);
+    renameSync(path(), path(".1"));
+    writeFileSync(path(), "zz1\nzz2\nzz3\n");
+    const { files, registry } = readPlan(plan);
+    expect(files.map((f) => f.lines.getColumn("message").toArray())).toEqual([["a3"]]);
+    run = ingest(dir, registry);
+    expect(run.read).toEqual({ "web_activity.log (new)": ["zz1", "zz2", "zz3"] });
   });
 });
