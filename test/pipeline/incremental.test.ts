@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -11,6 +11,8 @@ const FIXTURES = "fixtures/logs";
 const STREAMS = ["cart", "purchase", "web"] as const;
 const tempDir = () => mkdtempSync(join(tmpdir(), "sessionize-incr-"));
 const fixture = (stream: string, suffix: string) => readFileSync(join(FIXTURES, `${stream}_activity.log${suffix}`), "utf8");
+
+const newMessagesOf = (store: string, table: string) => storedRows(store, table).map((r) => r.message);
 
 /** The tables that must not depend on how the content was split into runs. */
 function finalTables(store: string) {
@@ -80,6 +82,51 @@ describe("incremental runs", () => {
     expect(ingested).toBe(lines);
     const single = join(tempDir(), "single");
     await runPipeline({ logs, store: single });
+    expect(finalTables(store)).toEqual(finalTables(single));
+  });
+
+  it("reads each line once through copytruncate and gzip -k copies, then a rename rotation", async () => {
+    const logs = tempDir();
+    const store = join(tempDir(), "store");
+    const live = (stream: string) => join(logs, `${stream}_activity.log`);
+    const summaries: PipelineSummary[] = [];
+    const run = async () => summaries.push(await runPipeline({ logs, store }));
+    const middle = (s: string) => fixture(s, ".1").split("\n");
+
+    // 1. the oldest content and the first half of the middle in the live file
+    for (const s of STREAMS) writeFileSync(live(s), fixture(s, ".2") + middle(s).slice(0, 10).map((l) => `${l}\n`).join(""));
+    await run();
+    // 2. more lines, then copytruncate (copy to .1, truncate the live file), then the live file goes on
+    for (const s of STREAMS) {
+      appendFileSync(live(s), middle(s).slice(10).join("\n"));
+      copyFileSync(live(s), `${live(s)}.1`);
+      truncateSync(live(s), 0);
+    }
+    await run();
+    expect(summaries[1].streams.web.files).toEqual({ new: 1, grown: 1, replaced: 0, unchanged: 0 }); // new: the truncated live file, empty
+    expect(newMessagesOf(store, "new_web_logs")).toEqual(middle("web").slice(10).join("\n").trimEnd().split("\n"));
+    // 3. gzip -k of the copy, and the newest content arrives in the live file
+    for (const s of STREAMS) {
+      writeFileSync(`${live(s)}.1.gz`, gzipSync(readFileSync(`${live(s)}.1`)));
+      writeFileSync(live(s), fixture(s, ""));
+    }
+    await run();
+    expect(summaries[2].streams.web.files).toEqual({ new: 1, grown: 0, replaced: 0, unchanged: 2 });
+    // 4. rename rotation of all of them, and an idle live file
+    for (const s of STREAMS) {
+      renameSync(`${live(s)}.1.gz`, `${live(s)}.2.gz`);
+      renameSync(`${live(s)}.1`, `${live(s)}.2`);
+      renameSync(live(s), `${live(s)}.1`);
+      writeFileSync(live(s), "");
+    }
+    await run();
+    expect(summaries[3].newEvents + summaries[3].rejected).toBe(0);
+
+    const lines = STREAMS.reduce((n, s) => n + ["", ".1", ".2"].reduce((m, x) => m + fixture(s, x).trimEnd().split("\n").length, 0), 0);
+    expect(summaries.map((s) => s.duplicates)).toEqual([0, 0, 0, 0]);
+    expect(summaries.reduce((n, s) => n + s.newEvents + s.rejected, 0)).toBe(lines);
+    const single = join(tempDir(), "single");
+    await runPipeline({ logs: FIXTURES, store: single });
     expect(finalTables(store)).toEqual(finalTables(single));
   });
 

@@ -1,0 +1,64 @@
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { emptyRegistry, type FileRegistry } from "../../src/ingest/file-registry.js";
+import { planReads } from "../../src/ingest/plan-reads.js";
+import { readPlan } from "../../src/ingest/read-plan.js";
+import { webStream } from "../../src/streams.js";
+
+// Opening a file fails with the code set here for its path: permission denied even when the
+// tests run as root, or a file that vanished between listing the directory and opening it.
+const failing = vi.hoisted(() => new Map<string, string>());
+vi.mock("../../src/io/content-source.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/io/content-source.js")>();
+  return {
+    ...actual,
+    openContent(path: string) {
+      const code = failing.get(path);
+      if (code) throw Object.assign(new Error(`${code}: ${path}`), { code });
+      return actual.openContent(path);
+    },
+  };
+});
+
+function ingest(dir: string, registry: FileRegistry) {
+  const plan = planReads(dir, [webStream], registry);
+  const { files, registry: next } = readPlan(plan);
+  const read = Object.fromEntries(files.filter((f) => f.kind !== "unchanged").map((f) => [`${f.read.file.name} (${f.kind})`, f.lines.getColumn("message").toArray()]));
+  return { read, registry: next, warnings: plan.warnings };
+}
+
+describe("files skipped for a run keep their entries, and are read once when retried", () => {
+  it("an unreadable file: skipped with a warning, then read from where it was, not from the start", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sessionize-skip-"));
+    const live = join(dir, "web_activity.log");
+    writeFileSync(live, "a1\n");
+    let run = ingest(dir, emptyRegistry());
+    appendFileSync(live, "a2\n");
+    failing.set(live, "EACCES");
+    run = ingest(dir, run.registry);
+    failing.clear();
+    expect(run.read).toEqual({});
+    expect(run.warnings).toEqual([`skipped ${live}: permission denied; it will be retried on the next run`]);
+    expect(run.registry.files.map((f) => [f.name, f.offset])).toEqual([["web_activity.log", 3]]);
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log (grown)": ["a2"] });
+  });
+
+  it("a file that vanished while the directory was listed: every entry no file continued is kept", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sessionize-skip-"));
+    const rotated = join(dir, "web_activity.log.1");
+    writeFileSync(rotated, "a1\n");
+    writeFileSync(join(dir, "web_activity.log"), "b1\n");
+    let run = ingest(dir, emptyRegistry());
+    failing.set(rotated, "ENOENT");
+    run = ingest(dir, run.registry);
+    failing.clear();
+    expect(run.read).toEqual({});
+    expect(run.warnings[0]).toMatch(/skipped .*web_activity.log.1: it vanished while being read; it will be retried/);
+    expect(run.registry.files.map((f) => f.name).sort()).toEqual(["web_activity.log", "web_activity.log.1"]);
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({});
+  });
+});
