@@ -24,14 +24,15 @@ function random(seed: number): () => number {
   };
 }
 
-/** Start `sessionize run` and SIGKILL it after `delayMs` (or let it finish first). */
-function runAndKill(logs: string, store: string, delayMs: number): Promise<"killed" | "finished"> {
+/** Start `sessionize run` and SIGKILL it after `delayMs` (or let it finish first); how long it ran. */
+function runAndKill(logs: string, store: string, delayMs: number): Promise<{ outcome: "killed" | "finished"; ms: number }> {
   return new Promise((done) => {
+    const started = Date.now();
     const child = spawn(process.execPath, [CLI, "run", "--logs", logs, "--store", store, "--wait"], { stdio: "ignore" });
     const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
     child.on("exit", (_, signal) => {
       clearTimeout(timer);
-      done(signal === "SIGKILL" ? "killed" : "finished");
+      done({ outcome: signal === "SIGKILL" ? "killed" : "finished", ms: Date.now() - started });
     });
   });
 }
@@ -85,9 +86,14 @@ describe("crash safety of `sessionize run`", () => {
       }
     };
 
+    // Kill moments are drawn over the length of a whole run, as last measured on this machine
+    // (at first a generous guess): nearly every round is then killed, at any point of the run,
+    // and no time goes to runs that finish before their kill.
+    let runMs = 2500;
     for (let round = 0; killed < KILLS && round < KILLS * 3; round++) {
       const incremental = openStore(store, { create: true }).version > 0;
-      const outcome = await runAndKill(logs, store, 50 + next() * 2500);
+      const { outcome, ms } = await runAndKill(logs, store, 50 + next() * runMs);
+      if (outcome === "finished") runMs = ms;
       if (outcome === "killed") killed++;
       if (outcome === "killed" && incremental) killedIncremental++;
       // After every kill the store opens and each table reads, all at one version.
@@ -107,8 +113,8 @@ describe("crash safety of `sessionize run`", () => {
     pending?.();
     pending = undefined;
     while (step < 2) rotate(false);
-    expect(await runAndKill(logs, store, 600_000)).toBe("finished");
-    expect(await runAndKill(logs, store, 600_000)).toBe("finished");
+    expect((await runAndKill(logs, store, 600_000)).outcome).toBe("finished");
+    expect((await runAndKill(logs, store, 600_000)).outcome).toBe("finished");
 
     const reference = join(mkdtempSync(join(tmpdir(), "sessionize-crash-ref-")), "store");
     await runPipeline({ logs, store: reference });
