@@ -79,6 +79,8 @@ export function openContent(path: string): ContentSource {
     }
     const compressedSize = stat.size;
     let content: Buffer | undefined;
+    // The longest start of the content inflated so far without decompressing it all.
+    let inflated: Buffer | undefined;
     const whole = () => {
       if (content === undefined) {
         const compressed = Buffer.alloc(compressedSize);
@@ -95,6 +97,7 @@ export function openContent(path: string): ContentSource {
       bytes: (start, end) => whole().subarray(Math.max(0, start), end),
       head(length) {
         if (content !== undefined) return content.subarray(0, length);
+        if (inflated !== undefined && inflated.length >= length) return inflated.subarray(0, length);
         // Inflate growing pieces of the compressed bytes until enough content comes out.
         for (let take = 16 * 1024; ; take *= 4) {
           if (take >= compressedSize) return whole().subarray(0, length);
@@ -106,6 +109,7 @@ export function openContent(path: string): ContentSource {
           } catch {
             return whole().subarray(0, length); // names the file in its error
           }
+          inflated = out;
           if (out.length >= length) return out.subarray(0, length);
         }
       },

@@ -36,7 +36,12 @@ export function findLogFiles(dir: string, stream: string): LogFile[] {
     const match = shape.exec(name);
     if (!match) continue;
     const path = join(dir, name);
-    if (!statSync(path).isFile()) continue;
+    try {
+      if (!statSync(path).isFile()) continue;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // gone since the directory was read (rotation)
+      throw error;
+    }
     files.push({ path, name, rotation: match[1] === undefined ? 0 : Number(match[1]) });
   }
   return files.sort((a, b) => b.rotation - a.rotation || a.name.localeCompare(b.name));
