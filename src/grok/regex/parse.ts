@@ -39,6 +39,8 @@ class Parser {
   private names = new Set<string>();
   /** Numbered back-references, checked against the final group count (oniguruma does so). */
   private backrefs: { num: number; pos: number }[] = [];
+  /** Subexpression calls, checked against the groups of the whole pattern. */
+  private calls: ({ num: number; pos: number } | { name: string; pos: number })[] = [];
   /** Set while parsing a character class holding something the vectorized engine cannot run. */
   private classUnsupported: string | null = null;
 
@@ -51,6 +53,10 @@ class Parser {
     const root = this.alternation();
     if (this.i < this.s.length) throw new RegexSyntaxError("unmatched close parenthesis", this.i);
     for (const b of this.backrefs) if (b.num > this.groups) throw new RegexSyntaxError("invalid backref number/name", b.pos);
+    for (const c of this.calls) {
+      if ("name" in c && !this.names.has(c.name)) throw new RegexSyntaxError(`undefined name <${c.name}> reference`, c.pos);
+      if ("num" in c && c.num > this.groups) throw new RegexSyntaxError(`undefined group <${c.num}> reference`, c.pos);
+    }
     return { root, fields: this.fields, groupCount: this.groups };
   }
 
@@ -311,7 +317,16 @@ class Parser {
     const name = this.s.slice(start, end);
     if (name === "") throw new RegexSyntaxError("group name is empty", pos);
     this.i = end + 1;
-    if (letter === "g") return { kind: "unsupported", construct: "subexpression call", pos };
+    if (letter === "g") {
+      if (/^[+-]?\d+$/.test(name)) {
+        const n = Number(name);
+        if (name.startsWith("-")) {
+          if (this.groups + 1 + n <= 0) throw new RegexSyntaxError("invalid backref number/name", pos);
+        } else if (n === 0 && !name.startsWith("+")) throw new RegexSyntaxError("invalid group name <0>", pos);
+        else this.calls.push({ num: name.startsWith("+") ? this.groups + n : n, pos });
+      } else this.calls.push({ name, pos });
+      return { kind: "unsupported", construct: "subexpression call", pos };
+    }
     if (/^[+-]?\d+$/.test(name)) {
       const n = Number(name);
       const num = /^[+-]/.test(name) ? this.groups + 1 + n : n;
