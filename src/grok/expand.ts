@@ -18,6 +18,14 @@ const REFERENCE = /%\{([A-Za-z0-9_]+)(?::([A-Za-z0-9_@.\-]+)(?::([A-Za-z]+))?)?\
  * Logstash's type suffix (`%{NAME:field:int}`). Unknown names, malformed references and
  * recursive definitions are errors naming the pattern and the position.
  *
+ * Deliberate differences from grok-js 3.2.4, which only resolves `%{NAME}` and
+ * `%{NAME:field}` with `[A-Za-z0-9_]` field names and leaves anything else as literal text
+ * (so its regex then matches the characters `%{…}` themselves): here an unknown name is an
+ * error; `%{NAME:field:int|float}` is Logstash's type suffix (grok-js leaves it unresolved);
+ * field names may hold `-`, `.` and `@` as in Logstash (`%{WORD:@a.b-c}`; grok-js leaves
+ * them unresolved too). A `:int` capture that is not an integer (`%{NUMBER:n:int}` on
+ * `1.5`) is null, where Logstash would truncate it to 1 (see castField).
+ *
  * @example
  * expandPattern("%{INT:n}", new Map([["INT", "\\d+"]])).text; // "(\\d+)"
  */
