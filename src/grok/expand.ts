@@ -24,7 +24,7 @@ const REFERENCE = /%\{([A-Za-z0-9_]+)(?::([A-Za-z0-9_@.\-]+)(?::([A-Za-z]+))?)?\
  * error; `%{NAME:field:int|float}` is Logstash's type suffix (grok-js leaves it unresolved);
  * field names may hold `-`, `.` and `@` as in Logstash (`%{WORD:@a.b-c}`; grok-js leaves
  * them unresolved too). A `:int` capture that is not an integer (`%{NUMBER:n:int}` on
- * `1.5`) is null, where Logstash would truncate it to 1 (see castField).
+ * `1.5`) is null (see castField); grok-js has no type suffix to compare with.
  *
  * @example
  * expandPattern("%{INT:n}", new Map([["INT", "\\d+"]])).text; // "(\\d+)"
