@@ -62,7 +62,12 @@ export function compileGrok(pattern: string, options: GrokOptions = {}): Compile
   } as CompiledGrok & { exactMatcher: () => LineMatcher };
 }
 
-/** The grok-js line matcher behind a compiled pattern (loads grok-js on first use). */
+/**
+ * The grok-js line matcher behind a compiled pattern (loads grok-js on first use).
+ *
+ * @example
+ * exactMatcherOf(compileGrok("%{WORD:w}"))("hi there"); // { w: "hi" }
+ */
 export function exactMatcherOf(compiled: CompiledGrok): LineMatcher {
   return (compiled as CompiledGrok & { exactMatcher: () => LineMatcher }).exactMatcher();
 }

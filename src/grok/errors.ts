@@ -22,7 +22,12 @@ export class GrokError extends Error {
   }
 }
 
-/** Formats where a problem is: `position 3 of pattern "…"` or `position 3 of definition X (in pattern "…")`. */
+/**
+ * Formats where a problem is: `position 3 of pattern "…"` or `position 3 of definition X (in pattern "…")`.
+ *
+ * @example
+ * describeLocation("%{FOO}", "pattern", 0); // 'at position 0 of pattern "%{FOO}"'
+ */
 export function describeLocation(pattern: string, source: string, position: number): string {
   return source === "pattern"
     ? `at position ${position} of pattern ${JSON.stringify(pattern)}`

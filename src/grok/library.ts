@@ -96,6 +96,12 @@ export function shippedDefinitions(): ReadonlyMap<string, string> {
   return shipped;
 }
 
+/**
+ * The user's own definitions, on top of the shipped ones.
+ *
+ * @example
+ * definitionLibrary({ definitions: { SKU: "[A-Z]{3}-\\d{4}" }, definitionFiles: ["patterns/shop"] });
+ */
 export interface LibraryOptions {
   /** Inline definitions, e.g. `{ SKU: "[A-Z]{3}-\\d{4}" }`; they override shipped ones. */
   definitions?: Record<string, string>;

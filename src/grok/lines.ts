@@ -2,6 +2,12 @@ import pl from "nodejs-polars";
 import { exactMatcherOf } from "./compile.js";
 import type { CompiledGrok } from "./types.js";
 
+/**
+ * The captures of one matched line: strings, or numbers where a type suffix says so.
+ *
+ * @example
+ * const record: GrokRecord | null = grokLines(compileGrok("%{INT:n:int}"), ["42"])[0]; // { n: 42 }
+ */
 export type GrokRecord = Record<string, string | number>;
 
 /**
@@ -17,7 +23,12 @@ export function grokLines(compiled: CompiledGrok, lines: string[]): (GrokRecord 
   return typeRecords(compiled, lines.map((l) => match(l)));
 }
 
-/** Applies the fields' types to string captures, exactly as the Polars casts in `apply` do. */
+/**
+ * Applies the fields' types to string captures, exactly as the Polars casts in `apply` do.
+ *
+ * @example
+ * typeRecords(compileGrok("%{INT:n:int}"), [{ n: "7" }, null]); // [{ n: 7 }, null]
+ */
 export function typeRecords(compiled: CompiledGrok, raw: (Record<string, string> | null)[]): (GrokRecord | null)[] {
   const typed = compiled.fields.filter((f) => f.type !== "string");
   if (typed.length === 0 || raw.length === 0) return raw;

@@ -1,12 +1,30 @@
 import type pl from "nodejs-polars";
 
+/**
+ * The type of a capture: `string`, or `int` / `float` from Logstash's `:int` / `:float` suffix.
+ *
+ * @example
+ * compileGrok("%{INT:n:int}").fields[0].type; // "int"
+ */
 export type GrokFieldType = "string" | "int" | "float";
 
+/**
+ * One named capture of a pattern, in pattern order.
+ *
+ * @example
+ * compileGrok("%{WORD:method} %{NUMBER:bytes:float}").fields; // [{ name: "method", type: "string" }, { name: "bytes", type: "float" }]
+ */
 export interface GrokField {
   name: string;
   type: GrokFieldType;
 }
 
+/**
+ * Where a pattern's names are resolved besides grok-js's shipped definitions.
+ *
+ * @example
+ * compileGrok("%{SKU:sku}", { definitions: { SKU: "[A-Z]{3}-\\d{4}" }, definitionFiles: ["patterns/shop"] });
+ */
 export interface GrokOptions {
   /** Inline definitions, e.g. `{ SKU: "[A-Z]{3}-\\d{4}" }`; they override shipped ones. */
   definitions?: Record<string, string>;
@@ -14,6 +32,15 @@ export interface GrokOptions {
   definitionFiles?: string[];
 }
 
+/**
+ * A compiled pattern: its fields, the engine it takes and why, and `apply`, which parses a
+ * whole column at once.
+ *
+ * @example
+ * const grok = compileGrok("%{IP:client} %{WORD:method}");
+ * grok.engine; // "vectorized"
+ * grok.apply(lines, "message").select("client", "method", "__grok_matched").collectSync();
+ */
 export interface CompiledGrok {
   /** The pattern as given. */
   pattern: string;

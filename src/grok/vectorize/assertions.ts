@@ -85,7 +85,12 @@ function singleChar(n: Node): CharSet | null {
   return null;
 }
 
-/** The sides a context stands for: its characters, and the outside when it can be the edge. */
+/**
+ * The sides a context stands for: its characters, and the outside when it can be the edge.
+ *
+ * @example
+ * sides(after(node, parentsOf(root))); // the characters after `node`, plus the line's end when it can be there
+ */
 export function sides(ctx: Context): Side[] {
   const out: Side[] = [];
   if (!ctx.set.isEmpty) out.push(ctx.set);
@@ -93,7 +98,12 @@ export function sides(ctx: Context): Side[] {
   return out;
 }
 
-/** Evaluates a predicate on every combination; a value only when they all agree. */
+/**
+ * Evaluates a predicate on every combination; a value only when they all agree.
+ *
+ * @example
+ * constantOver(predicateOf(wordBoundary, next, prev)!, sides(prev), sides(next)); // true: \b always holds there
+ */
 export function constantOver(p: Predicate, prevs: Side[], nexts: Side[]): boolean | undefined {
   let value: boolean | undefined;
   for (const a of prevs.length ? prevs : ["edge" as Side])

@@ -104,6 +104,9 @@ function atoms(sets: CharSet[]): CharSet[] {
  * True when no string the automaton accepts is a proper prefix of another one it accepts:
  * then, from a given start, the regex can end at one place only. Null when the
  * subset construction grows past `limit` states (no answer).
+ *
+ * @example
+ * isPrefixFree(positionAutomaton(parse("a|ab"))!); // false: "a" is a prefix of "ab"
  */
 export function isPrefixFree(a: Automaton, limit = 4000): boolean | null {
   const key = (s: Set<number>) => [...s].sort((x, y) => x - y).join(",");
@@ -148,6 +151,10 @@ export function isPrefixFree(a: Automaton, limit = 4000): boolean | null {
 /**
  * True when the automaton is deterministic: from the start and from every position,
  * the positions that can come next match disjoint characters.
+ *
+ * @example
+ * isDeterministic(positionAutomaton(parse("ab|cd"))!); // true
+ * isDeterministic(positionAutomaton(parse("ab|ac"))!); // false
  */
 export function isDeterministic(a: Automaton): boolean {
   const disjoint = (ps: Set<number>) => {
@@ -162,6 +169,9 @@ export function isDeterministic(a: Automaton): boolean {
 /**
  * The characters that can extend a match that could already stop: what follows an
  * accepting position (or the start, when the empty string matches).
+ *
+ * @example
+ * extensionChars(positionAutomaton(parse("a+"))!); // {a}: a match of "a" can go on with "a"
  */
 export function extensionChars(a: Automaton): CharSet {
   let set = CharSet.empty;

@@ -23,7 +23,12 @@ export function first(n: Node): Edge {
   return edge(n, "first");
 }
 
-/** The last characters a node can consume (mirror of {@link first}). */
+/**
+ * The last characters a node can consume (mirror of {@link first}).
+ *
+ * @example
+ * last(parse("ab?")).set; // {a, b}
+ */
 export function last(n: Node): Edge {
   return edge(n, "last");
 }
@@ -81,7 +86,13 @@ export interface Context {
 
 export type Parents = Map<Node, { parent: Node; index: number }>;
 
-/** Records each node's parent, for walking up from a node to its context. */
+/**
+ * Records each node's parent, for walking up from a node to its context.
+ *
+ * @example
+ * const parents = parentsOf(parse("a(b)c"));
+ * after(bNode, parents).set; // {c}
+ */
 export function parentsOf(root: Node): Parents {
   const parents: Parents = new Map();
   const walk = (n: Node) => {
@@ -95,7 +106,12 @@ export function parentsOf(root: Node): Parents {
   return parents;
 }
 
-/** The direct children of a node (a look-around's body included). */
+/**
+ * The direct children of a node (a look-around's body included).
+ *
+ * @example
+ * children(parse("a|b")).length; // 2
+ */
 export function children(n: Node): Node[] {
   switch (n.kind) {
     case "seq":
@@ -122,7 +138,12 @@ export function after(n: Node, parents: Parents): Context {
   return around(n, parents, "after");
 }
 
-/** What can come right before node `n` (mirror of {@link after}). */
+/**
+ * What can come right before node `n` (mirror of {@link after}).
+ *
+ * @example
+ * before(bNode, parentsOf(parse("a(b)c"))).set; // {a}
+ */
 export function before(n: Node, parents: Parents): Context {
   return around(n, parents, "before");
 }

@@ -96,7 +96,12 @@ function writeEdge(c: EdgeConstraint | null, side: "before" | "after", charClass
 
 const SURROGATES: [number, number] = [0xd800, 0xdfff];
 
-/** A Rust class for a set of code points (surrogates, which Rust cannot name, left out). */
+/**
+ * A Rust class for a set of code points (surrogates, which Rust cannot name, left out).
+ *
+ * @example
+ * writeClass(CharSet.range(0x30, 0x39)); // "[0-9]"
+ */
 export function writeClass(set: CharSet): string {
   const ranges: [number, number][] = [];
   for (const [lo, hi] of set.ranges) {
