@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ContentSource } from "../io/content-source.js";
+import { crc32, type ContentSource } from "../io/content-source.js";
 
 /** How many leading bytes of a file identify it across renames and compression. */
 export const FINGERPRINT_BYTES = 1024;
@@ -40,3 +40,35 @@ export function tailHash(source: ContentSource, offset: number): string | undefi
   const tail = source.bytes(offset - TAIL_BYTES, offset);
   return tail.length < Math.min(offset, TAIL_BYTES) ? undefined : sha256(tail);
 }
+
+const PIECE = 16 * 1024 * 1024;
+
+/**
+ * Visit content bytes [start, end) of `source` in pieces of bounded size.
+ *
+ * @example
+ * eachPiece(source, 0, 100, (bytes) => console.log(bytes.length));
+ */
+export function eachPiece(source: ContentSource, start: number, end: number, visit: (bytes: Buffer) => void): void {
+  for (let at = start; at < end; at += PIECE) {
+    const bytes = source.bytes(at, Math.min(end, at + PIECE));
+    if (bytes.length === 0) break;
+    visit(bytes);
+  }
+}
+
+/**
+ * CRC-32 of content [0, end): continuing `crc` (that of [0, start)) over [start, end) when
+ * it is known, else over all of [0, end).
+ *
+ * @example
+ * crcTo(source, 0, source.size(), undefined); // as in a gzip trailer
+ */
+export function crcTo(source: ContentSource, start: number, end: number, crc: number | undefined): number {
+  let value = crc === undefined ? 0 : crc;
+  eachPiece(source, crc === undefined ? 0 : start, end, (bytes) => {
+    value = crc32(bytes, value);
+  });
+  return value;
+}
+

@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { openContent, type ContentSource } from "../io/content-source.js";
 import { findLogFiles, type LogFile } from "../io/log-files.js";
 import type { StreamDefinition } from "../streams.js";
-import { FINGERPRINT_BYTES, headHash, tailHash } from "./fingerprint.js";
+import { crcTo, FINGERPRINT_BYTES, headHash, tailHash } from "./fingerprint.js";
 import type { FileRegistry, IngestedFile } from "./file-registry.js";
 
 /**
@@ -168,6 +168,10 @@ function checkUncached(c: Candidate, entry: IngestedFile): Check {
   c.knownSize = size;
   if (size < entry.offset) return "head";
   if (entry.offset > entry.fingerprintBytes && entry.tail !== undefined && tailHash(source, entry.offset) !== entry.tail) return "head";
+  // Another file than the one recorded (a copy, a compressed file): every byte up to the
+  // offset is checked, once (next time it is known by its own device and inode).
+  const sameFile = entry.dev === source.dev && entry.ino === source.ino;
+  if (!sameFile && entry.crc !== undefined && entry.offset > entry.fingerprintBytes && crcTo(source, 0, entry.offset, undefined) !== entry.crc) return "head";
   return "same";
 }
 

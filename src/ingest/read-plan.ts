@@ -1,8 +1,7 @@
 import type pl from "nodejs-polars";
 import type { ContentSource } from "../io/content-source.js";
-import { crc32 } from "../io/content-source.js";
 import { emptyLines, readLinesFrom } from "../io/read-lines.js";
-import { FINGERPRINT_BYTES, headHash, tailHash } from "./fingerprint.js";
+import { crcTo, eachPiece, FINGERPRINT_BYTES, headHash, tailHash } from "./fingerprint.js";
 import type { FileRegistry, IngestedFile } from "./file-registry.js";
 import { registryEntry, type PlannedRead, type ReadKind, type ReadPlan } from "./plan-reads.js";
 
@@ -22,26 +21,6 @@ interface Reached {
   crc: number;
 }
 
-const PIECE = 16 * 1024 * 1024;
-
-/** Visit content bytes [start, end) of `source` in pieces of bounded size. */
-function eachPiece(source: ContentSource, start: number, end: number, visit: (bytes: Buffer) => void): void {
-  for (let at = start; at < end; at += PIECE) {
-    const bytes = source.bytes(at, Math.min(end, at + PIECE));
-    if (bytes.length === 0) break;
-    visit(bytes);
-  }
-}
-
-/** CRC-32 of content [0, end), continuing `crc` (that of [0, start)) when it is known. */
-function crcTo(source: ContentSource, start: number, end: number, crc: number | undefined): number {
-  let value = crc === undefined ? 0 : crc;
-  eachPiece(source, crc === undefined ? 0 : start, end, (bytes) => {
-    value = crc32(bytes, value);
-  });
-  return value;
-}
-
 /**
  * How far copy `read` is covered by what the read of the file it copies reached: its
  * content agrees with that file's up to the shorter of its size and that reach (same first
@@ -59,6 +38,8 @@ function coverage(read: PlannedRead, original: PlannedRead, reached: Reached): R
   if (!sameByTrailer) {
     const head = Math.min(end, FINGERPRINT_BYTES);
     if (headHash(read.source, head) !== headHash(original.source, head) || tailHash(read.source, end) !== tailHash(original.source, end)) return undefined;
+    // Then every byte: the CRC-32 of the copy up to there is that of what the original's read reached.
+    if (end === reached.endOffset && crcTo(read.source, start, end, startCrc) !== reached.crc) return undefined;
   }
   if (end === reached.endOffset) return reached;
   let newlines = 0;

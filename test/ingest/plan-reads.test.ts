@@ -175,6 +175,15 @@ describe("planReads: every line exactly once through copies, skips and renames",
     expect(ingest(dir, run.registry).read).toEqual({});
   });
 
+  it("reads both of two new files alike only in their first and last KiB", () => {
+    const { dir, path } = setup();
+    const content = (middle: string) => `${"A".repeat(1500)}\n${middle}\n${"B".repeat(1500)}\n`;
+    writeFileSync(path(".2"), content("mid-1"));
+    writeFileSync(path(".1"), content("mid-2"));
+    const run = ingest(dir, emptyRegistry());
+    expect(Object.values(run.read).flat().filter((l) => l.startsWith("mid"))).toEqual(["mid-1", "mid-2"]);
+  });
+
   it("rename rotation: the live file's unterminated last line is held back, then taken once the file is rotated", () => {
     const { dir, path } = setup();
     writeFileSync(path(), "a1\na2-par");
@@ -225,6 +234,17 @@ describe("planReads: every line exactly once through copies, skips and renames",
     writeFileSync(path(), `${long}\nMORE\nextra\n`); // rewritten in place
     run = ingest(dir, run.registry);
     expect(run.read).toEqual({ "web_activity.log (replaced)": [long, "MORE", "extra"] });
+  });
+
+  it("takes another file for a copy only when every byte up to the offset agrees, not just the first and last KiB", () => {
+    const { dir, path } = setup();
+    const content = (middle: string) => `${"A".repeat(1500)}\n${middle}\n${"B".repeat(1500)}\n`;
+    writeFileSync(path(".1"), content("mid-1"));
+    let run = ingest(dir, emptyRegistry());
+    writeFileSync(path(".2"), content("mid-2")); // another file (made first, so not on the same inode): same first and last KiB
+    rmSync(path(".1"));
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log.2 (new)": ["A".repeat(1500), "mid-2", "B".repeat(1500)] });
   });
 
   it("keeps the entry of a file skipped by --since, so a later run without it does not read the file again", () => {
