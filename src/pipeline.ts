@@ -55,7 +55,7 @@ interface PipelineState {
 
 /**
  * The whole tutorial DAG, incrementally: read what arrived in the logs directory since the
- * last run (complete lines only), parse it, unify the batch, append it to the history kept
+ * last run (in the live file, complete lines only; a rotated or gzip file is final and read to its end), parse it, unify the batch, append it to the history kept
  * in the store, sessionize again the users it touches, aggregate, and commit every table
  * that changed in one atomic version of the store, together with how far each log file
  * has been read. Running it again with no new log lines changes nothing.
