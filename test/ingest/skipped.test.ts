@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -10,11 +10,16 @@ import { webStream } from "../../src/streams.js";
 // Opening a file fails with the code set here for its path: permission denied even when the
 // tests run as root, or a file that vanished between listing the directory and opening it.
 const failing = vi.hoisted(() => new Map<string, string>());
+// Run once just before the file at this path is opened: a rotation in the middle of listing.
+const before = vi.hoisted(() => new Map<string, () => void>());
 vi.mock("../../src/io/content-source.js", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../../src/io/content-source.js")>();
   return {
     ...actual,
     openContent(path: string) {
+      const hook = before.get(path);
+      before.delete(path);
+      hook?.();
       const code = failing.get(path);
       if (code) throw Object.assign(new Error(`${code}: ${path}`), { code });
       return actual.openContent(path);
@@ -58,6 +63,24 @@ describe("files skipped for a run keep their entries, and are read once when ret
     expect(run.read).toEqual({});
     expect(run.warnings[0]).toMatch(/skipped .*web_activity.log.1: it vanished while being read; it will be retried/);
     expect(run.registry.files.map((f) => f.name).sort()).toEqual(["web_activity.log", "web_activity.log.1"]);
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({});
+  });
+
+  it("a rotation while the directory is listed: the listing is taken again, so no file is missed and none read twice", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sessionize-skip-"));
+    const path = (suffix = "") => join(dir, `web_activity.log${suffix}`);
+    writeFileSync(path(".1"), "p1\n");
+    writeFileSync(path(), "a1\n");
+    let run = ingest(dir, emptyRegistry());
+    before.set(path(".1"), () => {
+      renameSync(path(".1"), path(".2"));
+      renameSync(path(), path(".1"));
+      writeFileSync(path(), "n1\n");
+    });
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log (new)": ["n1"] });
+    expect(run.registry.files.map((f) => f.name).sort()).toEqual(["web_activity.log", "web_activity.log.1", "web_activity.log.2"]); // all seen where they are now
     run = ingest(dir, run.registry);
     expect(run.read).toEqual({});
   });
