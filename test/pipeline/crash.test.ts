@@ -87,13 +87,15 @@ describe("crash safety of `sessionize run`", () => {
     };
 
     // Kill moments are drawn over the length of a whole run, as last measured on this machine
-    // (at first a generous guess): nearly every round is then killed, at any point of the run,
-    // and no time goes to runs that finish before their kill.
+    // (at first a generous guess): most rounds are then killed, at any point of the run, and
+    // little time goes to runs that finish before their kill. The bound creeps up while runs
+    // are killed, so that a run longer than the last measured one is also killed late, or
+    // finishes (and the logs move on).
     let runMs = 2500;
     for (let round = 0; killed < KILLS && round < KILLS * 3; round++) {
       const incremental = openStore(store, { create: true }).version > 0;
       const { outcome, ms } = await runAndKill(logs, store, 50 + next() * runMs);
-      if (outcome === "finished") runMs = ms;
+      runMs = outcome === "finished" ? ms : runMs * 1.1;
       if (outcome === "killed") killed++;
       if (outcome === "killed" && incremental) killedIncremental++;
       // After every kill the store opens and each table reads, all at one version.
