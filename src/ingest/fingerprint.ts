@@ -3,7 +3,12 @@ import { crc32, type ContentSource } from "../io/content-source.js";
 
 /** How many leading bytes of a file identify it across renames and compression. */
 export const FINGERPRINT_BYTES = 1024;
-/** How many bytes before a recorded offset are hashed to check that the content up to it is unchanged. */
+/**
+ * How many bytes before a recorded offset are hashed to check that the content up to it is unchanged.
+ *
+ * @example
+ * tailHash(source, entry.offset) === entry.tail; // the TAIL_BYTES before the offset are as read
+ */
 export const TAIL_BYTES = 1024;
 
 /**

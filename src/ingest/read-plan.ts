@@ -5,7 +5,13 @@ import { crcTo, eachPiece, FINGERPRINT_BYTES, headHash, tailHash } from "./finge
 import type { FileRegistry, IngestedFile } from "./file-registry.js";
 import { registryEntry, type PlannedRead, type ReadKind, type ReadPlan } from "./plan-reads.js";
 
-/** One file as `readPlan` read it: what it did with it, and the lines it took. */
+/**
+ * One file as `readPlan` read it: what it did with it, and the lines it took.
+ *
+ * @example
+ * const { files } = readPlan(plan);
+ * files.filter((f: FileRead) => f.kind === "grown").map((f) => f.lines.height);
+ */
 export interface FileRead {
   read: PlannedRead;
   /** What was done, which for a copy is known only once the file it copies was read. */

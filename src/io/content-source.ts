@@ -8,6 +8,11 @@ import { gunzipBytes } from "./gunzip-file.js";
  * file is read by position; a `.gz` file is decompressed only when its content is needed,
  * and its trailer (CRC-32 and size of the whole content) and first bytes can be had
  * without decompressing it all.
+ *
+ * @example
+ * const source: ContentSource = openContent("logs/web_activity.log.2.gz");
+ * source.trailer(); // { crc: 3735928559, isize: 18211 }, without decompressing
+ * source.close();
  */
 export interface ContentSource {
   path: string;

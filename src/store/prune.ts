@@ -27,7 +27,12 @@ export function readAllManifests(storeDir: string): Manifest[] {
     .filter((m): m is Manifest => m !== undefined);
 }
 
-/** Options of `prune`. */
+/**
+ * Options of `prune`.
+ *
+ * @example
+ * prune(".sessionize", 20, { log: (message) => logger.warn(message) });
+ */
 export interface PruneOptions {
   /**
    * Told of every leftover removed (a data file no version refers to, a temporary file, a
