@@ -15,9 +15,11 @@ export {
 export { parseIsoTimestamp } from "./timestamps.js";
 export { DEFAULT_INACTIVITY_MS, parseInactivity } from "./inactivity.js";
 export { findLogFiles, type LogFile } from "./io/log-files.js";
-export { readLogLines, readLines, linesFrame, emptyLines, MAX_LINE_BYTES, type ReadLinesOptions, type ReadLinesResult } from "./io/read-lines.js";
+export { readLogLines, readLines, readLinesFrom, linesFrame, emptyLines, MAX_LINE_BYTES, type ReadLinesOptions, type ReadLinesResult } from "./io/read-lines.js";
+export { openContent, type ContentSource } from "./io/content-source.js";
 export { emptyRegistry, registryFromState, type FileRegistry, type IngestedFile } from "./ingest/file-registry.js";
 export { planReads, registryEntry, type PlannedRead, type ReadKind, type ReadPlan, type PlanOptions } from "./ingest/plan-reads.js";
+export { readPlan, type FileRead } from "./ingest/read-plan.js";
 export { readBatch, type Batch } from "./pipeline/read-batch.js";
 export { parseLogs, classifyLines, splitClassified, parsedColumns, REJECTED_COLUMNS, type ParsedLogs } from "./stages/parse.js";
 export { unifyLogs, timelineColumns, TIMELINE_LEAD_COLUMNS } from "./stages/unify.js";

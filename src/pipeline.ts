@@ -16,7 +16,13 @@ import { tutorialStreams, validateStream, type StreamDefinition } from "./stream
 export type { PipelineStage, PipelineSummary, StreamSummary } from "./pipeline/summary.js";
 export type { FileCounts } from "./pipeline/read-batch.js";
 
-/** Options of `runPipeline`. */
+/**
+ * Options of `runPipeline`.
+ *
+ * @example
+ * const options: PipelineOptions = { logs: "logs", store: ".sessionize", inactivity: "45m", since: new Date("2025-01-05T00:00:00Z"), keep: 5 };
+ * await runPipeline(options);
+ */
 export interface PipelineOptions {
   /** The directory holding the rotated log files (`cart_activity.log`, `.log.1`, …). */
   logs: string;
@@ -36,7 +42,13 @@ export interface PipelineOptions {
   wait?: boolean;
 }
 
-/** The table names a run writes. */
+/**
+ * The table names a run writes.
+ *
+ * @example
+ * openStore(".sessionize").scan(TABLES.parsed("cart")); // new_cart_logs
+ * openStore(".sessionize").scan(TABLES.aggregated); // aggregated_sessions
+ */
 export const TABLES = {
   parsed: (stream: string) => `new_${stream}_logs`,
   rejected: "rejected_lines",

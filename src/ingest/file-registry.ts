@@ -2,6 +2,9 @@
  * What the store remembers of each log file it has read, so that a run reads only what
  * arrived since the previous one. Saved with each commit of the store, atomically with the
  * tables it produced.
+ *
+ * @example
+ * registryFromState(store.readState()).files.map((f: IngestedFile) => `${f.name}: ${f.offset} bytes read`);
  */
 export interface IngestedFile {
   stream: string;
@@ -29,7 +32,12 @@ export interface IngestedFile {
   nextLine: number;
 }
 
-/** The registry of every log file read so far. */
+/**
+ * The registry of every log file read so far.
+ *
+ * @example
+ * const registry: FileRegistry = registryFromState(openStore(".sessionize").readState());
+ */
 export interface FileRegistry {
   version: 1;
   files: IngestedFile[];

@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import { crc32, type ContentSource } from "../io/content-source.js";
 
-/** How many leading bytes of a file identify it across renames and compression. */
+/**
+ * How many leading bytes of a file identify it across renames and compression.
+ *
+ * @example
+ * readSync(fd, Buffer.alloc(FINGERPRINT_BYTES), 0, FINGERPRINT_BYTES, 0); // the bytes the first-KiB hash covers
+ */
 export const FINGERPRINT_BYTES = 1024;
 /**
  * How many bytes before a recorded offset are hashed to check that the content up to it is unchanged.

@@ -10,10 +10,18 @@ import type { FileRegistry, IngestedFile } from "./file-registry.js";
  * or one rewritten with other content), `grown`, `replaced` (known by its device and inode,
  * but its content up to what was read of it changed: truncated or rewritten), or
  * `unchanged` (nothing new: also a copy of content already read).
+ *
+ * @example
+ * plan.reads.filter((r) => (r.kind satisfies ReadKind) === "grown");
  */
 export type ReadKind = "new" | "grown" | "replaced" | "unchanged";
 
-/** One file of the logs directory, and what this run does with it. */
+/**
+ * One file of the logs directory, and what this run does with it.
+ *
+ * @example
+ * for (const read of plan.reads) console.log(read.file.name, read.kind, read.offset);
+ */
 export interface PlannedRead {
   stream: string;
   file: LogFile;
@@ -40,7 +48,13 @@ export interface PlannedRead {
   source: ContentSource;
 }
 
-/** What `planReads` decided, and the files it could not look at. */
+/**
+ * What `planReads` decided, and the files it could not look at.
+ *
+ * @example
+ * const plan: ReadPlan = planReads("logs", tutorialStreams, registry);
+ * try { console.log(plan.warnings); } finally { plan.close(); }
+ */
 export interface ReadPlan {
   /** In reading order: a file comes after the one it is a copy of. */
   reads: PlannedRead[];
@@ -52,7 +66,12 @@ export interface ReadPlan {
   close(): void;
 }
 
-/** Options of `planReads`. */
+/**
+ * Options of `planReads`.
+ *
+ * @example
+ * planReads("logs", tutorialStreams, registry, { since: new Date("2025-01-05T00:00:00Z") });
+ */
 export interface PlanOptions {
   /** Ignore files last modified before this instant (the tutorial's `initial_last_modified`). */
   since?: Date;

@@ -1,7 +1,12 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-/** A log file of one stream, with its position in the rotation (0 = the live file). */
+/**
+ * A log file of one stream, with its position in the rotation (0 = the live file).
+ *
+ * @example
+ * findLogFiles("logs", "cart").map((f: LogFile) => f.name); // ["cart_activity.log.2", "cart_activity.log.1", "cart_activity.log"]
+ */
 export interface LogFile {
   path: string;
   name: string;

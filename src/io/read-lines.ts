@@ -6,10 +6,18 @@ import { openContent, type ContentSource } from "./content-source.js";
  * The columns of a lines frame, the input of `parseLogs`: where each line came from, the
  * line itself without its ending, and `defect`, a reason when the bytes could not be read
  * as a line of text (null otherwise).
+ *
+ * @example
+ * readLogLines("logs/web_activity.log").select(...LINE_COLUMNS);
  */
 export const LINE_COLUMNS = ["file", "line_number", "message", "defect"] as const;
 
-/** Lines longer than this many bytes are rejected, and never held in memory whole. */
+/**
+ * Lines longer than this many bytes are rejected, and never held in memory whole.
+ *
+ * @example
+ * readLines("big.log").lines.filter(pl.col("defect").eq(pl.lit(`line is longer than ${MAX_LINE_BYTES} bytes (1 MiB)`)));
+ */
 export const MAX_LINE_BYTES = 1024 * 1024;
 /** How much of an over-long line is kept in `message` of its rejected row. */
 const LONG_LINE_PREFIX_BYTES = 1024;
@@ -105,7 +113,12 @@ export function emptyLines(): pl.LazyDataFrame {
     .lazy();
 }
 
-/** Where to start reading a file and what to do with its last line. */
+/**
+ * Where to start reading a file and what to do with its last line.
+ *
+ * @example
+ * readLines("logs/cart_activity.log", { offset: 4096, firstLine: 31, includePartial: false, label: "cart_activity.log" });
+ */
 export interface ReadLinesOptions {
   /** The name written in the `file` column. Default: the path. */
   label?: string;
@@ -119,7 +132,12 @@ export interface ReadLinesOptions {
   chunkBytes?: number;
 }
 
-/** What `readLines` read: the lines, and where the next read of the same file starts. */
+/**
+ * What `readLines` read: the lines, and where the next read of the same file starts.
+ *
+ * @example
+ * const { lines, endOffset, nextLine, pendingBytes }: ReadLinesResult = readLines("logs/cart_activity.log");
+ */
 export interface ReadLinesResult {
   lines: pl.DataFrame;
   /** Byte offset after the last line taken. */

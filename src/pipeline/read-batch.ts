@@ -5,10 +5,21 @@ import { readPlan } from "../ingest/read-plan.js";
 import { emptyLines } from "../io/read-lines.js";
 import type { StreamDefinition } from "../streams.js";
 
-/** How many files of a stream were new, grown, replaced, or skipped as already read (copies of content already read included). */
+/**
+ * How many files of a stream were new, grown, replaced, or skipped as already read (copies of content already read included).
+ *
+ * @example
+ * const { new: fresh, grown, unchanged }: FileCounts = summary.streams.cart.files;
+ */
 export type FileCounts = Record<ReadKind, number>;
 
-/** The lines that arrived since the last run, per stream, and the registry to commit with them. */
+/**
+ * The lines that arrived since the last run, per stream, and the registry to commit with them.
+ *
+ * @example
+ * const batch: Batch = readBatch("logs", tutorialStreams, registry);
+ * batch.lines.cart.height; // lines read from the cart files
+ */
 export interface Batch {
   lines: Record<string, pl.DataFrame>;
   files: Record<string, FileCounts>;

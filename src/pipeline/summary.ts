@@ -1,9 +1,20 @@
 import type { FileCounts } from "./read-batch.js";
 
-/** The stages of a run, in order, as `onStage` reports them. */
+/**
+ * The stages of a run, in order, as `onStage` reports them.
+ *
+ * @example
+ * await runPipeline({ logs, store, onStage: (stage: PipelineStage) => console.error(`${stage} …`) });
+ */
 export type PipelineStage = "read" | "parse" | "unify" | "append" | "sessionize" | "aggregate" | "write";
 
-/** What one stream contributed to a run. Non-blank lines = parsed + rejected; parsed = new events + duplicates. */
+/**
+ * What one stream contributed to a run. Non-blank lines = parsed + rejected; parsed = new events + duplicates.
+ *
+ * @example
+ * const cart: StreamSummary = (await runPipeline({ logs, store })).streams.cart;
+ * cart.lines === cart.parsed + cart.rejected + cart.blank; // true
+ */
 export interface StreamSummary {
   /** Files seen, by what the run did with them. */
   files: FileCounts;
@@ -14,7 +25,13 @@ export interface StreamSummary {
   duplicates: number;
 }
 
-/** The outcome of `runPipeline`. */
+/**
+ * The outcome of `runPipeline`.
+ *
+ * @example
+ * const summary: PipelineSummary = await runPipeline({ logs: "logs", store: ".sessionize" });
+ * console.log(`${summary.newEvents} new events, ${summary.sessions} sessions, ${summary.rejected} rejected`);
+ */
 export interface PipelineSummary {
   streams: Record<string, StreamSummary>;
   /** Lines rejected in this run, all streams. */

@@ -24,7 +24,13 @@ export class StoreDamagedError extends Error {
   }
 }
 
-/** Who holds a store's write lock, as recorded in its lock file. */
+/**
+ * Who holds a store's write lock, as recorded in its lock file.
+ *
+ * @example
+ * const holder: LockHolder | undefined = lockHolder(".sessionize");
+ * if (holder) console.error(`busy: pid ${holder.pid} on ${holder.host} since ${holder.since}`);
+ */
 export interface LockHolder {
   pid: number;
   host: string;

@@ -15,11 +15,15 @@ import { StoreDamagedError } from "./errors.js";
  * ```
  */
 export const MARKER = "sessionize-store.json";
+/** The `format` the marker file of a versioned store holds. */
 export const MARKER_FORMAT = "sessionize-versioned-store";
 /** The marker format of the first, unversioned store (one `<table>.parquet` per table). */
 export const LEGACY_MARKER_FORMAT = "sessionize-parquet-dir";
+/** The directory of manifests, one per version (`manifests/00000007.json`). */
 export const MANIFESTS = "manifests";
+/** The directory of data files, one subdirectory per table (`data/<table>/…parquet`). */
 export const DATA = "data";
+/** The write lock file (pid, host, since of the one writer). */
 export const LOCK = "write.lock";
 /** Prefix of a file that is being written and is not part of the store yet. */
 export const TEMP_PREFIX = ".tmp-";

@@ -5,7 +5,12 @@ import { StoreDamagedError, StoreLockedError, type LockHolder } from "./errors.j
 import { holderStatus, thisProcess } from "./holder.js";
 import { LOCK, tempPath } from "./layout.js";
 
-/** Options of acquiring the write lock. */
+/**
+ * Options of acquiring the write lock.
+ *
+ * @example
+ * acquireLock(".sessionize", { wait: true, pollMs: 250, onWait: (h) => console.error(`waiting for pid ${h.pid}`) });
+ */
 export interface LockOptions {
   /** Wait for the holder to finish instead of failing at once. Default false. */
   wait?: boolean;
@@ -15,7 +20,13 @@ export interface LockOptions {
   onWait?: (holder: LockHolder) => void;
 }
 
-/** A held write lock. `release()` is idempotent. */
+/**
+ * A held write lock. `release()` is idempotent.
+ *
+ * @example
+ * const lock: WriteLock = acquireLock(".sessionize");
+ * try { store.commit(tables); } finally { lock.release(); }
+ */
 export interface WriteLock {
   readonly file: string;
   readonly holder: LockHolder;

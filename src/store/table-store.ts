@@ -1,7 +1,12 @@
 import type pl from "nodejs-polars";
 import type { LockOptions, WriteLock } from "./lock.js";
 
-/** A table in a store: its name, latest version and row count. */
+/**
+ * A table in a store: its name, latest version and row count.
+ *
+ * @example
+ * openStore(".sessionize").tables().map((t: TableInfo) => `${t.name}: ${t.rows} rows (v${t.version})`);
+ */
 export interface TableInfo {
   name: string;
   rows: number;
@@ -9,7 +14,12 @@ export interface TableInfo {
   version: number;
 }
 
-/** One kept version of a table. */
+/**
+ * One kept version of a table.
+ *
+ * @example
+ * openStore(".sessionize").versions("aggregated_sessions").map((v: TableVersion) => [v.version, v.time, v.rows]);
+ */
 export interface TableVersion {
   version: number;
   /** When it was committed (ISO 8601, UTC). */
@@ -19,13 +29,23 @@ export interface TableVersion {
   run: string;
 }
 
-/** Options of `scan`. */
+/**
+ * Options of `scan`.
+ *
+ * @example
+ * openStore(".sessionize").scan("sessionized_logs", { version: 3 } satisfies ScanOptions);
+ */
 export interface ScanOptions {
   /** A version listed by `versions(name)`. Default: the current one. */
   version?: number;
 }
 
-/** What a commit records besides the tables. */
+/**
+ * What a commit records besides the tables.
+ *
+ * @example
+ * store.commit({ my_table: frame }, { run: "nightly", keep: 10 } satisfies CommitMeta);
+ */
 export interface CommitMeta {
   /** Names the run in `versions()`. Default: `<host>:<pid>` and the time. */
   run?: string;
@@ -38,7 +58,12 @@ export interface CommitMeta {
   keep?: number;
 }
 
-/** The outcome of a commit. */
+/**
+ * The outcome of a commit.
+ *
+ * @example
+ * const { version }: CommitResult = store.commit({ my_table: frame });
+ */
 export interface CommitResult {
   /** The new store version; every table written has it as its version. */
   version: number;

@@ -10,10 +10,20 @@ import { latestManifest, manifestPath, newManifest, publishManifest, readManifes
 import { prune, readAllManifests } from "./prune.js";
 import type { CommitMeta, CommitResult, ScanOptions, TableInfo, TableStore, TableVersion } from "./table-store.js";
 
-/** How many versions a store keeps unless told otherwise. */
+/**
+ * How many versions a store keeps unless told otherwise.
+ *
+ * @example
+ * openStore(".sessionize", { create: true, keep: DEFAULT_KEEP * 2 });
+ */
 export const DEFAULT_KEEP = 20;
 
-/** Options of `openStore`. */
+/**
+ * Options of `openStore`.
+ *
+ * @example
+ * openStore("/data/sessions", { create: true, keep: 5 } satisfies OpenStoreOptions);
+ */
 export interface OpenStoreOptions {
   /** Create the directory when it does not exist (what `run` does). Default false. */
   create?: boolean;
