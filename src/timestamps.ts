@@ -5,7 +5,11 @@ import pl from "nodejs-polars";
  * hours, an optional colon between hour and minute, optional seconds with a fraction after
  * `.`, `,` or `:`, and an optional zone `Z`, `+HH`, `+HH:MM` or `+HHMM`.
  *
- * Two paths, each fed only its own rows (the other rows are null, which costs nothing):
+ * Two paths, each fed only its own rows; the other rows get an empty string, not a null:
+ * a row masked to null by `when/then` still holds its text, and Polars' string kernels
+ * (replace, strptime) work on that text anyway, so the general path's six replaces ran
+ * over every canonical timestamp too (0.95 s instead of 0.36 s for 437K cart lines). An
+ * empty string fails every step at once and its row is taken from the other path:
  * - the canonical shape `YYYY-MM-DDTHH:MM:SS[.f]Z`, almost every log line, goes straight
  *   to strptime;
  * - any other shape is taken apart with one regex, padded, and handed to strptime as a
@@ -20,7 +24,7 @@ const PIECES =
 const CANONICAL = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](?:\.[0-9]{1,9})?Z$/.source;
 const CANONICAL_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ";
 const GENERAL_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%z";
-const NULL_TEXT = pl.lit(null).cast(pl.Utf8);
+const EMPTY_TEXT = pl.lit("");
 const UTC_MICROS = pl.Datetime("us", "UTC");
 
 /**
@@ -34,8 +38,8 @@ const UTC_MICROS = pl.Datetime("us", "UTC");
  */
 export function parseIsoTimestamp(text: pl.Expr): pl.Expr {
   const isCanonical = text.str.contains(CANONICAL);
-  const canonical = pl.when(isCanonical).then(text).otherwise(NULL_TEXT);
-  const other = pl.when(isCanonical.not().and(text.str.contains(PIECES))).then(text).otherwise(NULL_TEXT);
+  const canonical = pl.when(isCanonical).then(text).otherwise(EMPTY_TEXT);
+  const other = pl.when(isCanonical.not().and(text.str.contains(PIECES))).then(text).otherwise(EMPTY_TEXT);
   return pl
     .when(isCanonical)
     .then(canonical.str.strptime(pl.Datetime("ms"), CANONICAL_FORMAT).cast(UTC_MICROS))
