@@ -154,9 +154,9 @@ async function runLocked(
   // in timeline order, is the history (and the store writes the one frame once for both).
   const batchIsHistory = history.height === 0 && joined.getColumn("event_id").nUnique() === joined.height;
   const all = batchIsHistory ? joined : appendLogs(joined.lazy(), history.lazy()).collectSync();
-  for (const row of countDuplicates(parsed, history.lazy()).collectSync().toRecords()) {
-    summaries[row.stream as string].duplicates = Number(row.duplicates);
-  }
+  // (no history and every event_id distinct: nothing is a duplicate, and the count's sort is skipped)
+  const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, history.lazy()).collectSync().toRecords();
+  for (const row of duplicateCounts) summaries[row.stream as string].duplicates = Number(row.duplicates);
   const newEvents = all.height - history.height;
   if (newEvents > 0 || !hadHistory) tables[TABLES.history] = all;
 
