@@ -1,3 +1,4 @@
+import * as nodeBuffer from "node:buffer";
 import pl from "nodejs-polars";
 import { nullOf } from "../columns.js";
 import { openContent, type ContentSource } from "./content-source.js";
@@ -24,8 +25,12 @@ const LONG_LINE_PREFIX_BYTES = 1024;
 const CHUNK_BYTES = 16 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-const lossyUtf8 = new TextDecoder("utf-8");
+// A byte-order mark is text like any other, except at the very start of a file (see pieceFrame):
+// the decoders must not drop one at the start of every piece or line they are given.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lossyUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const startsWithBom = (bytes: Buffer) => bytes.length >= 3 && bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2];
 const NOT_UTF8 = "bytes are not valid UTF-8";
 const TOO_LONG = `line is longer than ${MAX_LINE_BYTES} bytes (1 MiB)`;
 
@@ -159,10 +164,62 @@ function openSource(path: string): ContentSource {
   }
 }
 
-/** Lines of one piece of complete lines (ending with a newline), with bad-UTF-8 and over-long lines marked. */
-function pieceFrame(label: string, bytes: Buffer, firstLine: number): pl.DataFrame {
+/** Node's (and Bun's) UTF-8 check without decoding; undefined where the runtime lacks it. */
+const isUtf8 = (nodeBuffer as { isUtf8?: (bytes: Uint8Array) => boolean }).isUtf8;
+const SOH = 0x01;
+
+/** Whether `bytes` are valid UTF-8, checked without building a string where the runtime can. */
+function validUtf8(bytes: Uint8Array): boolean {
+  if (isUtf8) return isUtf8(bytes);
+  try {
+    utf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Number of newline bytes in `bytes`. */
+function countNewlines(bytes: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) n++;
+  return n;
+}
+
+/**
+ * The usual case, in Rust: a piece that is valid UTF-8 and holds no byte 0x01 is split into
+ * lines by Polars' CSV reader, with 0x01 as the separator (so one field per line) and no
+ * quote character, all text. The reader keeps blank lines (as nulls, made empty strings
+ * here) and drops the `\r` of a `\r\n` ending, as the general path does; it would also
+ * drop a byte-order mark at the start, so such a piece is left to the general path.
+ * Undefined when the piece does not qualify, or when the reader does not give exactly one
+ * row per newline: then the general path reads it.
+ */
+function csvLines(label: string, bytes: Buffer, firstLine: number): pl.DataFrame | undefined {
+  if (startsWithBom(bytes) || bytes.indexOf(SOH) !== -1 || !validUtf8(bytes)) return undefined;
+  const read = pl.readCSV(bytes, { hasHeader: false, sep: "\x01", quoteChar: "", inferSchemaLength: 0 });
+  if (read.width !== 1 || read.height !== countNewlines(bytes)) return undefined;
+  return read
+    .lazy()
+    .withRowIndex("line_number", firstLine)
+    .select(pl.lit(label).alias("file"), pl.col("line_number").cast(pl.Int64), pl.col(read.columns[0]).cast(pl.Utf8).fillNull(pl.lit("")).alias("message"), nullOf(pl.Utf8).alias("defect"))
+    .collectSync();
+}
+
+/** Any piece of complete lines: decoded in JavaScript (bad UTF-8 marked line by line), split by Polars. */
+function generalLines(label: string, bytes: Buffer, firstLine: number): pl.DataFrame {
   const { text, badLines } = decodeLines(bytes);
-  const frame = linesFrame(label, text, firstLine, badLines.map((i) => firstLine + i)).collectSync();
+  return linesFrame(label, text, firstLine, badLines.map((i) => firstLine + i)).collectSync();
+}
+
+/**
+ * Lines of one piece of complete lines (ending with a newline) that starts at byte `start`
+ * of the content, with bad-UTF-8 and over-long lines marked. A byte-order mark opening the
+ * file is not part of its first line; anywhere else it is kept.
+ */
+function pieceFrame(label: string, piece: Buffer, firstLine: number, start: number): pl.DataFrame {
+  const bytes = start === 0 && startsWithBom(piece) ? piece.subarray(BOM.length) : piece;
+  const frame = csvLines(label, bytes, firstLine) ?? generalLines(label, bytes, firstLine);
   // A line of over MAX_LINE_BYTES bytes has over MAX_LINE_BYTES / 4 characters: only
   // those few candidates are measured in bytes.
   const candidates = frame.filter(pl.col("message").str.lengths().gt(pl.lit(MAX_LINE_BYTES / 4)));
@@ -256,7 +313,7 @@ export function readLinesFrom(source: ContentSource, options: ReadLinesOptions =
         }
         continue;
       }
-      const piece = pieceFrame(label, data.subarray(0, last + 1), line);
+      const piece = pieceFrame(label, data.subarray(0, last + 1), line, position - data.length);
       pieces.push(piece);
       line += piece.height;
       carry = Buffer.from(data.subarray(last + 1));
@@ -269,9 +326,13 @@ export function readLinesFrom(source: ContentSource, options: ReadLinesOptions =
         endOffset = longLineStart;
       }
     } else if (carry.length > 0 && options.includePartial !== false) {
-      const piece = pieceFrame(label, Buffer.concat([carry, Buffer.from("\n")]), line);
-      pieces.push(piece);
-      line += piece.height;
+      // (a file holding nothing but a byte-order mark has no line)
+      const start = position - carry.length;
+      if (!(start === 0 && carry.equals(BOM))) {
+        const piece = pieceFrame(label, Buffer.concat([carry, Buffer.from("\n")]), line, start);
+        pieces.push(piece);
+        line += piece.height;
+      }
       carry = Buffer.alloc(0);
     }
   } catch (error) {
@@ -280,7 +341,8 @@ export function readLinesFrom(source: ContentSource, options: ReadLinesOptions =
   }
   endOffset ??= position - carry.length;
   return {
-    lines: pieces.length === 0 ? emptyLines().collectSync() : pl.concat(pieces, { how: "vertical" }),
+    // one chunk: the CSV reader gives dozens per piece, and Polars' string kernels pay per chunk
+    lines: pieces.length === 0 ? emptyLines().collectSync() : pl.concat(pieces, { how: "vertical" }).rechunk(),
     endOffset,
     nextLine: line,
     pendingBytes: source.size() - endOffset,

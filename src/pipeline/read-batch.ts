@@ -51,7 +51,7 @@ export function readBatch(logs: string, streams: readonly StreamDefinition[], re
     if (lines.height > 0) pieces[read.stream].push(lines);
   }
   const lines = Object.fromEntries(
-    streams.map((s) => [s.name, pieces[s.name].length === 0 ? emptyLines().collectSync() : pl.concat(pieces[s.name], { how: "vertical" })]),
+    streams.map((s) => [s.name, pieces[s.name].length === 0 ? emptyLines().collectSync() : pl.concat(pieces[s.name], { how: "vertical" }).rechunk()]),
   );
   return { lines, files: counts, registry: next, warnings: plan.warnings };
 }
