@@ -459,15 +459,17 @@ async function main(): Promise<void> {
   prepare();
   await compilePeers();
   console.log(`bench: ${availableParallelism()} cores, ${gib(totalmem())}; peak RSS from ${rssSource()}; cache ${opts.cache}`);
-  const sections: string[][] = [];
-  if (opts.main) sections.push(await mainCase());
-  if (opts.scaling) sections.push(await scalingCase());
-  if (opts.incremental) sections.push(await incrementalCase());
-  if (opts.write && sections.length > 0) {
-    const title = "# Benchmark results\n\nWritten by `npm run bench` (issue 6). Each section is replaced by the run that produced it.\n";
-    for (const [name, body] of sections) updateSection(opts.results, name, `${body}\n\n${machineLines().join("\n")}`, title);
-    console.log(`\nupdated ${opts.results}`);
-  }
+  // Each case's section is written as soon as it is measured: a later case that fails
+  // (a run killed for its memory, say) does not throw away the figures already taken.
+  const title = "# Benchmark results\n\nWritten by `npm run bench` (issue 6). Each section is replaced by the run that produced it.\n";
+  const record = ([name, body]: string[]) => {
+    if (!opts.write) return;
+    updateSection(opts.results, name, `${body}\n\n${machineLines().join("\n")}`, title);
+    console.log(`\nupdated the ${name} section of ${opts.results}`);
+  };
+  if (opts.main) record(await mainCase());
+  if (opts.scaling) record(await scalingCase());
+  if (opts.incremental) record(await incrementalCase());
 }
 
 main().catch((error: unknown) => {

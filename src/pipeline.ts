@@ -149,15 +149,18 @@ async function runLocked(
   stage("append");
   const columns = timelineColumns(streams);
   const hadHistory = store.has(TABLES.history);
-  const history = hadHistory ? conform(store.scan(TABLES.history), columns).collectSync() : emptyFrame(columns).collectSync();
+  // The history stays a lazy scan: it is read once, into the appended frame (the duplicate
+  // count reads only its event_id column), never held as a frame of its own beside it.
+  const history = hadHistory ? conform(store.scan(TABLES.history), columns) : emptyFrame(columns);
+  const historyRows = hadHistory ? (storedRows(store, TABLES.history) ?? 0) : 0;
   // With no history and no repeated event_id, appending changes nothing: the batch, already
   // in timeline order, is the history (and the store writes the one frame once for both).
-  const batchIsHistory = history.height === 0 && joined.getColumn("event_id").nUnique() === joined.height;
-  const all = batchIsHistory ? joined : appendLogs(joined.lazy(), history.lazy()).collectSync();
+  const batchIsHistory = historyRows === 0 && joined.getColumn("event_id").nUnique() === joined.height;
+  const all = batchIsHistory ? joined : appendLogs(joined.lazy(), history).collectSync();
   // (no history and every event_id distinct: nothing is a duplicate, and the count's sort is skipped)
-  const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, history.lazy()).collectSync().toRecords();
+  const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, history).collectSync().toRecords();
   for (const row of duplicateCounts) summaries[row.stream as string].duplicates = Number(row.duplicates);
-  const newEvents = all.height - history.height;
+  const newEvents = all.height - historyRows;
   if (newEvents > 0 || !hadHistory) tables[TABLES.history] = all;
 
   stage("sessionize");

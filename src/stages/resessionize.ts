@@ -23,15 +23,13 @@ export function resessionizeLogs(
   const fresh = sessionizeLogs(history.join(touchedUsers, { on: "user_id", how: "semi" }), options);
   const kept = previous.join(touchedUsers, { on: "user_id", how: "anti" }).select(...fresh.columns.map((c) => pl.col(c)));
   const combined = pl.concat([kept, fresh], { how: "vertical" });
-  const numbering = combined
-    .groupBy("session_id")
-    .agg(pl.col("user_id").first().alias("__user"), pl.col("timestamp").min().alias("__start"))
-    .sort(["__user", "__start"])
-    .withRowIndex("__session", 1)
-    .select(pl.col("session_id"), pl.col("__session").cast(pl.Int64));
-  const renumbered = combined
-    .join(numbering, { on: "session_id", how: "left" })
-    .withColumns(pl.col("__session").alias("session"))
-    .drop("__session");
-  return sortTimeline(renumbered);
+  // In timeline order every session is one run of rows (a user's sessions are consecutive
+  // stretches of time, and a user is wholly kept or wholly fresh), and the runs come in
+  // (user_id, session start) order: `session` is the running count of session_id changes.
+  // No group-by or join over the whole history, so no extra copy of its rows.
+  const sessionId = pl.col("session_id");
+  const opens = sessionId.neq(sessionId.shift(1)).fillNull(true);
+  return sortTimeline(combined.drop("session"))
+    .withColumns(opens.cast(pl.Int64).cumSum().alias("session"))
+    .select(...fresh.columns.map((c) => pl.col(c)));
 }
