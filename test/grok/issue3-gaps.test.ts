@@ -10,6 +10,7 @@ import { shippedPatternsDir } from "../../src/grok/library.js";
 import { CLI } from "../support/cli.js";
 import { run, TUTORIAL } from "./helpers.js";
 import { grokJs } from "./reference.js";
+import { captureGroups } from "./onig.js";
 
 /**
  * Points of issue 3 that the other grok tests leave implicit: the differential test on the
@@ -35,33 +36,6 @@ const canonical = (r: Record<string, unknown> | null) =>
 interface GrokJsCollection {
   loadSync(file: string): number;
   createPattern(p: string): { resolved: string; fields: (string | null)[]; parseSync(l: string): Record<string, string> | null };
-}
-
-/**
- * The capture groups of an oniguruma regex, in order: the name of a `(?<name>…)` group
- * (grok-js writes `%{X:f}` as one), null for a plain `(…)`. Written apart from the
- * library's parser; grok-js's own count is off after `(?<=`, `(?=` and `(?i)`.
- */
-function captureGroups(regex: string): (string | null)[] {
-  const groups: (string | null)[] = [];
-  let inClass = 0;
-  for (let i = 0; i < regex.length; i++) {
-    const c = regex[i];
-    if (c === "\\") i++;
-    else if (c === "[") {
-      inClass++;
-      if (regex[i + 1] === "^") i++;
-      if (regex[i + 1] === "]") i++;
-    } else if (c === "]" && inClass > 0) inClass--;
-    else if (c === "(" && inClass === 0) {
-      if (regex[i + 1] !== "?") groups.push(null);
-      else {
-        const named = /^\(\?<([A-Za-z0-9_]+)>/.exec(regex.slice(i));
-        if (named) groups.push(named[1]);
-      }
-    }
-  }
-  return groups;
 }
 
 /**

@@ -48,9 +48,10 @@ export function ourError(pattern: string): string | null {
 
 /**
  * The capture groups of an oniguruma regex, in order: the name of a `(?<name>…)` group,
- * null for a plain `(…)`. Written apart from the library's parser.
+ * null for a plain `(…)` (grok-js writes `%{X:f}` as a named group). Written apart from the
+ * library's parser; grok-js's own count is off after `(?<=`, `(?=` and `(?i)`.
  */
-function captureGroups(regex: string): (string | null)[] {
+export function captureGroups(regex: string): (string | null)[] {
   const groups: (string | null)[] = [];
   let inClass = 0;
   for (let i = 0; i < regex.length; i++) {
