@@ -54,6 +54,17 @@ export function planVectorized(input: Node): PlanResult {
     if (n.kind === "repeat" && n.max > 1 && first(n.body).nullable) return fail("repetition of something that can match empty", n);
   }
 
+  // Oniguruma's `^` matches at the start and after a newline, but not at the very end of a
+  // text that ends with one; Rust's `(?m:^)` matches there too. A `^` after which the
+  // pattern must consume a character can never stand at the end of the text, so it is
+  // exact; one that can stand at the end of the match is left to the exact engine.
+  const anchorParents = parentsOf(root);
+  for (const n of walk(root)) {
+    if (n.kind === "anchor" && n.what === "bol" && after(n, anchorParents).edge) {
+      return fail("^ that can stand at the end of the match (oniguruma's ^ never matches after a text's final newline)", n);
+    }
+  }
+
   // Atomic groups: decided with every assertion still in place (conservative).
   let parents = parentsOf(root);
   for (const n of walk(root)) {
