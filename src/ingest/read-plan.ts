@@ -1,6 +1,6 @@
 import type pl from "nodejs-polars";
 import type { ContentSource } from "../io/content-source.js";
-import { emptyLines, readLinesFrom } from "../io/read-lines.js";
+import { countNewlines, emptyLines, readLinesFrom } from "../io/read-lines.js";
 import { crcTo, eachPiece, FINGERPRINT_BYTES, headHash, tailHash } from "./fingerprint.js";
 import type { FileRegistry, IngestedFile } from "./file-registry.js";
 import { registryEntry, type PlannedRead, type ReadKind, type ReadPlan } from "./plan-reads.js";
@@ -49,9 +49,7 @@ function coverage(read: PlannedRead, original: PlannedRead, reached: Reached): R
   }
   if (end === reached.endOffset) return reached;
   let newlines = 0;
-  eachPiece(read.source, start, end, (bytes) => {
-    for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) newlines++;
-  });
+  eachPiece(read.source, start, end, (bytes) => (newlines += countNewlines(bytes)));
   return { endOffset: end, nextLine: read.firstLine + newlines, crc: crcTo(read.source, start, end, startCrc) };
 }
 

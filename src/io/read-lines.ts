@@ -179,8 +179,13 @@ function validUtf8(bytes: Uint8Array): boolean {
   }
 }
 
-/** Number of newline bytes in `bytes`. */
-function countNewlines(bytes: Buffer): number {
+/**
+ * Number of newline bytes in `bytes`.
+ *
+ * @example
+ * countNewlines(Buffer.from("a\nb\n")); // 2
+ */
+export function countNewlines(bytes: Uint8Array): number {
   let n = 0;
   for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) n++;
   return n;
@@ -255,7 +260,9 @@ function longLineFrame(label: string, prefix: Buffer, line: number): pl.DataFram
 export function readLines(path: string, options: ReadLinesOptions = {}): ReadLinesResult {
   const source = openSource(path);
   try {
-    return readLinesFrom(source, options);
+    const result = readLinesFrom(source, options);
+    // one chunk: the CSV reader gives dozens per piece, and Polars' string kernels pay per chunk
+    return { ...result, lines: result.lines.rechunk() };
   } finally {
     source.close();
   }
@@ -264,6 +271,8 @@ export function readLines(path: string, options: ReadLinesOptions = {}): ReadLin
 /**
  * `readLines` on a file already open (see `openContent`): the bytes read are those of the
  * file the handle was opened on, whatever has been renamed since. The source stays open.
+ * The lines come in many chunks, as read: rechunk them (once, after concatenating the
+ * files of a stream) before running string expressions over them.
  *
  * @example
  * const source = openContent("logs/web_activity.log");
@@ -341,8 +350,7 @@ export function readLinesFrom(source: ContentSource, options: ReadLinesOptions =
   }
   endOffset ??= position - carry.length;
   return {
-    // one chunk: the CSV reader gives dozens per piece, and Polars' string kernels pay per chunk
-    lines: pieces.length === 0 ? emptyLines().collectSync() : pl.concat(pieces, { how: "vertical" }).rechunk(),
+    lines: pieces.length === 0 ? emptyLines().collectSync() : pl.concat(pieces, { how: "vertical" }),
     endOffset,
     nextLine: line,
     pendingBytes: source.size() - endOffset,

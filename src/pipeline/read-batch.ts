@@ -50,6 +50,7 @@ export function readBatch(logs: string, streams: readonly StreamDefinition[], re
     counts[read.stream][kind] += 1;
     if (lines.height > 0) pieces[read.stream].push(lines);
   }
+  // each stream's lines in one chunk (readLinesFrom gives them as read; the string kernels pay per chunk)
   const lines = Object.fromEntries(
     streams.map((s) => [s.name, pieces[s.name].length === 0 ? emptyLines().collectSync() : pl.concat(pieces[s.name], { how: "vertical" }).rechunk()]),
   );
