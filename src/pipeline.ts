@@ -152,7 +152,7 @@ async function runLocked(
   // The history stays a lazy scan: it is read once, into the appended frame (the duplicate
   // count reads only its event_id column), never held as a frame of its own beside it.
   const history = hadHistory ? conform(store.scan(TABLES.history), columns) : emptyFrame(columns);
-  const historyRows = hadHistory ? (storedRows(store, TABLES.history) ?? 0) : 0;
+  const historyRows = storedRows(store, TABLES.history) ?? 0;
   // With no history and no repeated event_id, appending changes nothing: the batch, already
   // in timeline order, is the history (and the store writes the one frame once for both).
   const batchIsHistory = historyRows === 0 && joined.getColumn("event_id").nUnique() === joined.height;

@@ -3,6 +3,7 @@ import { polarsType, type ColumnSpec, nullOf } from "../columns.js";
 import { compileGrok } from "../grok/index.js";
 import { validateStream, type StreamDefinition, type StreamColumn } from "../streams.js";
 import { parseIsoTimestamp } from "../timestamps.js";
+import { LINE_COLUMNS } from "../io/read-lines.js";
 
 /**
  * The columns of `rejected_lines`: where the line was, the line, and why it was rejected.
@@ -114,7 +115,7 @@ export function classifyLines(stream: StreamDefinition, lines: pl.LazyDataFrame)
     }
   }
   const have = new Set(lines.columns);
-  const missing = ["file", "line_number", "message"].filter((c) => !have.has(c));
+  const missing = LINE_COLUMNS.filter((c) => c !== "defect" && !have.has(c));
   if (missing.length > 0) {
     throw new Error(
       `parseLogs(${stream.name}): the lines frame lacks column${missing.length === 1 ? "" : "s"} ${missing.join(", ")} (it needs file, line_number, message and optionally defect, as readLogLines and linesFrame make them)`,
