@@ -175,6 +175,26 @@ describe("what oniguruma rejects is rejected, with the pattern and the position"
     agrees("(?<a>\\pL\\p)", ["pLp", "a"]);
   });
 
+  it("\\p{ without a closing brace is \\p{NEWLINE} (a newline), and what follows the brace is read again as regex", () => {
+    // hand-checked against oniguruma: fetch_char_property_to_ctype gives ctype 0 (NEWLINE) at the end of the pattern,
+    // and leaves the text after the brace to be parsed (so none of ( ) { | } may follow)
+    expect(onigFields("(?<a>x)\\p{Alpha$")("x\nAlpha")).toEqual({ a: "x" });
+    expect(onigFields("(?<a>x)\\p{Alpha$")("xAlpha")).toBeNull();
+    expect(onigFields("\\A(?<a>x)[\\p{Alpha]$")("xp")).toEqual({ a: "x" });
+    expect(onigError("(?<a>x\\p{Alpha)")).toBe("invalid character property name {Alpha}");
+    const lines = ["x\nAlpha", "xAlpha", "x\rAlpha", "x\u2028Alpha", "x\u0085Alpha", "xyAlpha", "x\n", "x", "xy", "xp{Alpha", "x\nAl1", "x\n\n", "xp", "xA"];
+    const cases = [
+      "(?<a>x)\\p{Alpha", "(?<a>x)\\P{Alpha", "(?<a>x)\\p{^Alpha", "(?<a>x)\\P{^Alpha", "(?<a>x)\\p{", "(?<a>x)\\P{", "(?<a>x)\\p{^",
+      "(?<a>x)\\P{^", "\\A(?<a>x)[\\p{Alpha]$", "\\A(?<a>x)[\\P{Alpha]$", "\\A(?<a>x)[^\\p{Alpha]$", "\\A(?<a>x)[\\p{^Alpha]$",
+      "\\A(?<a>x)[\\p{]$", "(?<a>x)\\p{Al.", "(?<a>x)\\p{Al*", "(?<a>x)\\p{Al\\d", "(?<a>x)\\p{*", "(?<a>x)\\p{Al[a]", "(?<a>x)\\p{$",
+      "(?<a>x\\p{Alpha)", "(?<a>x)\\p{Alpha|b", "(?<a>x)\\p{Al\\}", "(?<a>x)\\p{Al\\", "(?<a>x)[a-\\p{Al]", "(?<a>x)[\\p{Al(]",
+      "%{WORD:w}\\p{Alpha", "%{WORD:w}[\\P{^Alpha]",
+    ];
+    for (const pattern of cases) agrees(pattern, lines);
+    for (const pattern of ["(?<a>x)\\p{Alpha", "\\A(?<a>x)[\\P{Alpha]$", "%{WORD:w}\\p{Alpha"])
+      expect([pattern, compileGrok(pattern).engine]).toEqual([pattern, "vectorized"]);
+  });
+
   it("[[:name:]] and its look-alikes", () => {
     const lines = ["a", "1", ":", "[", "]", "[]", "f]", "fo:[]", "al:]", "c:]]", "x", "b", "-", "_"];
     for (const pattern of [

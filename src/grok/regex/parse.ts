@@ -339,12 +339,21 @@ class Parser {
   /**
    * `\p{Name}`, `\p{^Name}`, `\P{…}`: oniguruma's Unicode properties (names checked against
    * its table; the vectorized engine leaves them to grok-js). `this.i` is at the letter.
+   *
+   * Without a closing brace before the end of the pattern (and no `(`, `)`, `{` or `|` on the
+   * way, which are errors), oniguruma 5.9's fetch_char_property_to_ctype returns ctype 0,
+   * NEWLINE, without consuming the name: `x\p{Alpha` is `x\nAlpha`, `[\P{ab]` is `[^\nab]`
+   * (a `^` after the brace still negates). That is a plain character set here.
    */
-  private property(pos: number): Extract<Node, { kind: "unsupported" }> {
+  private property(pos: number): Extract<Node, { kind: "unsupported" } | { kind: "chars" }> {
     const letter = this.s[this.i];
     this.i += 2;
     const braced = this.i;
-    if (this.peek() === "^") this.i++;
+    let negate = letter === "P";
+    if (this.peek() === "^") {
+      this.i++;
+      negate = !negate;
+    }
     const start = this.i;
     for (; this.i < this.s.length; this.i++) {
       const ch = this.s[this.i];
@@ -355,8 +364,9 @@ class Parser {
       }
       if ("(){|".includes(ch)) throw new RegexSyntaxError(`invalid character property name {${this.s.slice(start, this.i)}}`, pos);
     }
-    // no closing brace: left to oniguruma itself
-    return { kind: "unsupported", construct: `character property \\${letter}{ without a closing brace`, pos, inLookBehind: true };
+    this.i = start;
+    const newline = CharSet.of(0x0a);
+    return { kind: "chars", set: negate ? newline.complement() : newline, pos };
   }
 
   /**
@@ -593,7 +603,9 @@ class Parser {
         return 0x08;
       }
       if ((e === "p" || e === "P") && this.peek(1) === "{") {
-        this.classUnsupported ??= this.property(at).construct;
+        const property = this.property(at);
+        if (property.kind === "chars") return property.set;
+        this.classUnsupported ??= property.construct;
         return CharSet.empty;
       }
       const v = this.escapedValue(at, true);
