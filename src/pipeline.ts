@@ -10,7 +10,7 @@ import { classifyLines, splitClassified, REJECTED_COLUMNS } from "./stages/parse
 import { resessionizeLogs } from "./stages/resessionize.js";
 import { sessionizeLogs } from "./stages/sessionize.js";
 import { timelineColumns, unifyLogs } from "./stages/unify.js";
-import { openStore, type TableStore } from "./store/index.js";
+import { openStore, type TableContent, type TableStore } from "./store/index.js";
 import { tutorialStreams, validateStream, type StreamDefinition } from "./streams.js";
 
 export type { PipelineStage, PipelineSummary, StreamSummary } from "./pipeline/summary.js";
@@ -105,7 +105,7 @@ async function runLocked(
   };
   const state = (store.readState() ?? undefined) as PipelineState | undefined;
   const registry = registryFromState(state === undefined ? undefined : { version: state.version, files: state.files });
-  const tables: Record<string, pl.DataFrame> = {};
+  const tables: Record<string, TableContent> = {};
   /** Write `name` unless it is empty and was already stored empty. */
   const write = (name: string, frame: pl.DataFrame) => {
     if (frame.height > 0 || storedRows(store, name) !== 0) tables[name] = frame;
@@ -176,6 +176,11 @@ async function runLocked(
         : sessionizeLogs(all.lazy(), { inactivity: inactivityMs })
     ).collectSync();
     tables[TABLES.sessionized] = sessionized;
+    // The history's rows are the sessionized rows, in the same (timeline) order, without the
+    // session columns: stored as those columns of the one file, the events are written once.
+    for (const name of [TABLES.history, TABLES.batch]) {
+      if (tables[name] === all) tables[name] = { columnsOf: sessionized, columns: all.columns };
+    }
     stage("aggregate");
     const aggregated = aggregateSessions(sessionized.lazy()).collectSync();
     tables[TABLES.aggregated] = aggregated;
@@ -196,7 +201,7 @@ async function runLocked(
     newEvents,
     events: all.height,
     sessions,
-    tables: Object.fromEntries(Object.entries(tables).map(([name, frame]) => [name, frame.height])),
+    tables: Object.fromEntries(Object.entries(tables).map(([name, content]) => [name, "columnsOf" in content ? content.columnsOf.height : content.height])),
     version,
     timings,
     warnings: batch.warnings,

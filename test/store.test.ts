@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pl from "nodejs-polars";
@@ -200,5 +200,54 @@ describe("one frame under two names", () => {
     // kept: versions 4 and 5 (batch [8]; history [7] and [6]): the shared file went with its last reference
     expect(files()).toHaveLength(3);
     expect(files()).not.toContain(shared);
+  });
+});
+
+describe("a table given as some columns of a frame", () => {
+  const listParquet = (dir: string) => readdirSync(join(dir, "data"), { recursive: true }).map(String).filter((f) => f.endsWith(".parquet")).sort();
+
+  it("shares the frame's file, under the directory of the table that is all of it, and scans only its columns, in its order", () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    const sessionized = pl.DataFrame({ a: [1, 2], b: ["x", "y"], session: [1, 1] });
+    // the projection first: the file must still go under the whole frame's table
+    store.commit({ history: { columnsOf: sessionized, columns: ["b", "a"] }, sessionized });
+    expect(listParquet(dir)).toHaveLength(1);
+    expect(listParquet(dir)[0]).toMatch(/^sessionized\//);
+    const reopened = openStore(dir);
+    expect(reopened.scan("history").collectSync().toRecords()).toEqual([{ b: "x", a: 1 }, { b: "y", a: 2 }]);
+    expect(reopened.scan("sessionized").collectSync().columns).toEqual(["a", "b", "session"]);
+    expect(reopened.tables()).toEqual([
+      { name: "history", rows: 2, version: 1 },
+      { name: "sessionized", rows: 2, version: 1 },
+    ]);
+    // history as of version 1 stays readable after both tables move on, and the file goes with its last reference
+    reopened.commit({ sessionized: pl.DataFrame({ a: [3], b: ["z"], session: [2] }) });
+    expect(reopened.scan("history", { version: 1 }).collectSync().columns).toEqual(["b", "a"]);
+    expect(reopened.scan("history").collectSync().height).toBe(2);
+  });
+
+  it("is written under its own name when the frame is not committed whole, and all columns in order is the frame itself", () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    const frame = pl.DataFrame({ a: [1], b: [2] });
+    store.commit({ only_a: { columnsOf: frame, columns: ["a"] }, all_of_it: { columnsOf: frame, columns: ["a", "b"] } });
+    expect(listParquet(dir)).toHaveLength(1);
+    expect(store.scan("only_a").collectSync().toRecords()).toEqual([{ a: 1 }]);
+    expect(store.scan("all_of_it").collectSync().toRecords()).toEqual([{ a: 1, b: 2 }]);
+    const manifest = JSON.parse(readFileSync(join(dir, "manifests", "00000001.json"), "utf8"));
+    expect(manifest.tables.only_a.columns).toEqual(["a"]);
+    expect(manifest.tables.all_of_it.columns).toBeUndefined();
+  });
+
+  it("must name some of the frame's columns, each once: otherwise nothing is written", () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    const frame = pl.DataFrame({ a: [1], b: [2] });
+    expect(() => store.commit({ t: { columnsOf: frame, columns: ["a", "c"] } })).toThrow(`table "t" is given as columns of a frame, but names columns the frame does not have (c)`);
+    expect(() => store.commit({ t: { columnsOf: frame, columns: [] } })).toThrow(`table "t" is given as columns of a frame, but names no columns`);
+    expect(() => store.commit({ t: { columnsOf: frame, columns: ["a", "a"] } })).toThrow(`table "t" is given as columns of a frame, but names a column twice`);
+    expect(store.version).toBe(0);
+    expect(existsSync(join(dir, "data", "t"))).toBe(false);
   });
 });

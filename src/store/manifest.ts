@@ -20,6 +20,8 @@ export interface TableEntry {
   file: string;
   /** Its size, to tell a cut-short or replaced file from the one written. */
   bytes: number;
+  /** The table's columns when it is some columns of a file shared with other tables (absent: all of the file's). */
+  columns?: string[];
 }
 
 /**
@@ -170,6 +172,7 @@ function isTableEntry(entry: unknown, _name: string, manifestVersion: number): e
     Number.isSafeInteger(entry.rows) &&
     Number.isSafeInteger(entry.bytes) &&
     typeof entry.file === "string" &&
+    (entry.columns === undefined || (Array.isArray(entry.columns) && entry.columns.length > 0 && entry.columns.every((c) => typeof c === "string"))) &&
     // A table's file lives under data/<table>/ — its own, or another table's of the same
     // commit when both held the same frame.
     /^data\/[a-z][a-z0-9_]*\/[^/]+\.parquet$/.test(entry.file) &&

@@ -70,6 +70,31 @@ export interface CommitResult {
 }
 
 /**
+ * A table committed as some columns of a frame: the frame is written once, in one Parquet
+ * file, and every table given as columns of it (and the frame itself, when it is committed
+ * under a name of its own) refers to that file; a scan reads only the table's columns.
+ * The pipeline stores `all_joined_logs` this way, as `sessionized_logs` without its two
+ * session columns, so that the event rows (raw message included) are written once per run.
+ *
+ * @example
+ * store.commit({ sessionized_logs: sessionized, all_joined_logs: { columnsOf: sessionized, columns: historyColumns } });
+ * store.scan("all_joined_logs").columns; // historyColumns
+ */
+export interface ColumnsOf {
+  columnsOf: pl.DataFrame;
+  /** The table's columns, in order: a subset of the frame's. */
+  columns: string[];
+}
+
+/**
+ * What `commit` takes for one table: a frame, or some columns of a frame (see {@link ColumnsOf}).
+ *
+ * @example
+ * const content: TableContent = pl.DataFrame({ a: [1, 2] });
+ */
+export type TableContent = pl.DataFrame | ColumnsOf;
+
+/**
  * Where the pipeline keeps its tables between runs. The embedded default (`openStore`) is a
  * versioned directory of Parquet files; anything with this shape can stand in for it.
  *
@@ -99,9 +124,9 @@ export interface TableStore {
   readState(): unknown | undefined;
   /**
    * Commit `tables` as one new version, atomically, with `meta.state`; a table not named keeps
-   * its previous content. Takes the write lock for the call unless the handle already holds it.
+   * its previous content. The same frame given for several tables (itself or some of its columns) is written once. Takes the write lock for the call unless the handle already holds it.
    */
-  commit(tables: Record<string, pl.DataFrame>, meta?: CommitMeta): CommitResult;
+  commit(tables: Record<string, TableContent>, meta?: CommitMeta): CommitResult;
   /** Take the write lock (see `acquireLock`) and move the handle to the latest version. */
   acquireWriteLock(options?: LockOptions): Promise<WriteLock>;
   /** Run `fn` holding the write lock, releasing it afterwards whatever happens (if this handle holds it already, just run `fn`). */

@@ -8,7 +8,7 @@ import { checkLayout, DATA, LEGACY_MARKER_FORMAT, MANIFESTS, MARKER, MARKER_FORM
 import { acquireLock, tryAcquireLock, type LockOptions, type WriteLock } from "./lock.js";
 import { latestManifest, manifestPath, newManifest, publishManifest, readManifest, type Manifest, type TableEntry } from "./manifest.js";
 import { prune, readAllManifests } from "./prune.js";
-import type { CommitMeta, CommitResult, ScanOptions, TableInfo, TableStore, TableVersion } from "./table-store.js";
+import type { ColumnsOf, CommitMeta, CommitResult, ScanOptions, TableContent, TableInfo, TableStore, TableVersion } from "./table-store.js";
 
 /**
  * How many versions a store keeps unless told otherwise.
@@ -122,7 +122,9 @@ class VersionedStore implements TableStore {
   }
 
   scan(name: string, options: ScanOptions = {}): pl.LazyDataFrame {
-    return pl.scanParquet(verifyDataFile(this.location, this.entry(name, options.version)));
+    const entry = this.entry(name, options.version);
+    const scan = pl.scanParquet(verifyDataFile(this.location, entry));
+    return entry.columns ? scan.select(...entry.columns.map((c) => pl.col(c))) : scan;
   }
 
   versions(name: string): TableVersion[] {
@@ -139,9 +141,10 @@ class VersionedStore implements TableStore {
     return this.snapshot?.state;
   }
 
-  commit(tables: Record<string, pl.DataFrame>, meta: CommitMeta = {}): CommitResult {
-    for (const name of Object.keys(tables)) {
+  commit(tables: Record<string, TableContent>, meta: CommitMeta = {}): CommitResult {
+    for (const [name, content] of Object.entries(tables)) {
       if (!TABLE_NAME.test(name)) throw new Error(`invalid table name "${name}": use lower-case letters, digits and underscores, starting with a letter`);
+      if (isColumnsOf(content)) checkColumnsOf(name, content.columnsOf.columns, content.columns);
     }
     const keep = checkKeep(meta.keep ?? this.keep);
     const own = this.lock?.held() ? undefined : this.lockForCommit();
@@ -184,7 +187,7 @@ class VersionedStore implements TableStore {
     return attempt.lock;
   }
 
-  private commitLocked(tables: Record<string, pl.DataFrame>, meta: CommitMeta, keep: number): CommitResult {
+  private commitLocked(tables: Record<string, TableContent>, meta: CommitMeta, keep: number): CommitResult {
     // Everything is checked before anything is written: a damaged store is reported, not built upon.
     const manifests = readAllManifests(this.location);
     checkLayout(this.location);
@@ -202,17 +205,28 @@ class VersionedStore implements TableStore {
     const run = meta.run ?? `${currentHost()}:${process.pid} ${time}`;
     const written: TableEntry[] = [];
     try {
-      // The same frame committed under two names (a first run's batch is its whole history)
-      // is written once; both tables refer to that file, which pruning keeps while either does.
+      // The same frame committed under several names, whole or as some of its columns (a
+      // first run's batch is its whole history; the history is the sessionized events without
+      // their session columns), is written once; every table refers to that file, which
+      // pruning keeps while any of them does. Whole frames go first, so that a shared file lies
+      // under the directory of the table that is all of it.
       const byFrame = new Map<pl.DataFrame, TableEntry>();
-      for (const [name, frame] of Object.entries(tables)) {
-        const entry = byFrame.get(frame) ?? { version, time, run, ...writeDataFile(this.location, name, version, frame) };
-        byFrame.set(frame, entry);
-        written.push(entry);
+      const committed: Record<string, TableEntry> = {};
+      const contents = Object.entries(tables).sort(([, a], [, b]) => Number(isColumnsOf(a)) - Number(isColumnsOf(b)));
+      for (const [name, content] of contents) {
+        const frame = isColumnsOf(content) ? content.columnsOf : content;
+        let entry = byFrame.get(frame);
+        if (!entry) {
+          entry = { version, time, run, ...writeDataFile(this.location, name, version, frame) };
+          byFrame.set(frame, entry);
+          written.push(entry);
+        }
+        const part = isColumnsOf(content) && content.columns.join("\u0000") !== frame.columns.join("\u0000");
+        committed[name] = part ? { ...entry, columns: [...content.columns] } : entry;
       }
       for (const dir of new Set(written.map((entry) => dirname(entry.file)))) fsyncPath(join(this.location, dir));
       fsyncPath(join(this.location, DATA));
-      const entries = { ...latest?.tables, ...Object.fromEntries(Object.keys(tables).map((name, i) => [name, written[i]])) };
+      const entries = { ...latest?.tables, ...committed };
       const manifest = newManifest({ version, time, run, tables: entries, state: meta.state === undefined ? latest?.state : meta.state });
       publishManifest(this.location, manifest);
       this.snapshot = manifest;
@@ -244,5 +258,18 @@ class VersionedStore implements TableStore {
 
   private manifestsUpToSnapshot(): Manifest[] {
     return readAllManifests(this.location).filter((m) => m.version <= this.version);
+  }
+}
+
+function isColumnsOf(content: TableContent): content is ColumnsOf {
+  return Array.isArray((content as Partial<ColumnsOf>).columns) && typeof (content as Partial<ColumnsOf>).columnsOf === "object";
+}
+
+/** A table given as columns of a frame must name some of the frame's columns, each once. */
+function checkColumnsOf(name: string, available: string[], columns: string[]): void {
+  const missing = columns.filter((c) => !available.includes(c));
+  if (columns.length === 0 || missing.length > 0 || new Set(columns).size !== columns.length) {
+    const problem = columns.length === 0 ? "no columns" : missing.length > 0 ? `columns the frame does not have (${missing.join(", ")})` : "a column twice";
+    throw new Error(`table "${name}" is given as columns of a frame, but names ${problem}`);
   }
 }
