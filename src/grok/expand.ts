@@ -12,9 +12,13 @@ export interface Expansion {
 
 const REFERENCE = /%\{([A-Za-z0-9_]+)(?::([A-Za-z0-9_@.\-]+)(?::([A-Za-z]+))?)?\}/y;
 
+/** A field name oniguruma takes as a group name (no leading digit, word characters only). */
+const ONIG_GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * Replaces the references in a grok pattern the way grok-js does — `%{NAME}` by the
- * definition's text as is, `%{NAME:field}` by a capturing group around it — and adds
+ * definition's text as is, `%{NAME:field}` by the named group `(?<field>…)` around it, so
+ * that `\k<field>` and `\g<field>` refer to it — and adds
  * Logstash's type suffix (`%{NAME:field:int}`). Unknown names, malformed references and
  * recursive definitions are errors naming the pattern and the position.
  *
@@ -24,10 +28,13 @@ const REFERENCE = /%\{([A-Za-z0-9_]+)(?::([A-Za-z0-9_@.\-]+)(?::([A-Za-z]+))?)?\
  * error; `%{NAME:field:int|float}` is Logstash's type suffix (grok-js leaves it unresolved);
  * field names may hold `-`, `.` and `@` as in Logstash (`%{WORD:@a.b-c}`; grok-js leaves
  * them unresolved too). A `:int` capture that is not an integer (`%{NUMBER:n:int}` on
- * `1.5`) is null (see castField); grok-js has no type suffix to compare with.
+ * `1.5`) is null (see castField); grok-js has no type suffix to compare with. A field name
+ * that is no oniguruma group name (those extra characters, or a leading digit, which
+ * oniguruma rejects in grok-js's `(?<1a>…)`) is a plain capturing group, which nothing can
+ * refer to by name.
  *
  * @example
- * expandPattern("%{INT:n}", new Map([["INT", "\\d+"]])).text; // "(\\d+)"
+ * expandPattern("%{INT:n}", new Map([["INT", "\\d+"]])).text; // "(?<n>\\d+)"
  */
 export function expandPattern(pattern: string, defs: ReadonlyMap<string, string>): Expansion {
   const out: Expansion = { text: "", origins: [], fieldsAt: new Map() };
@@ -64,7 +71,7 @@ export function expandPattern(pattern: string, defs: ReadonlyMap<string, string>
         throw new GrokError(`Recursive grok definition: ${[...stack.slice(stack.indexOf(name)), name].join(" → ")} (${ref} ${where})`, pattern, at, source);
       if (field !== undefined) {
         out.fieldsAt.set(length(), { name: field, type: (type as FieldRef["type"]) ?? "string" });
-        push("(", source, at);
+        for (const c of ONIG_GROUP_NAME.test(field) ? `(?<${field}>` : "(") push(c, source, at);
       }
       expand(def, name, [...stack, name]);
       if (field !== undefined) push(")", source, at + ref.length - 1);

@@ -21,7 +21,8 @@ const MAX_REPEAT = 100000;
 
 /**
  * Parses regex text in oniguruma's Ruby syntax (what grok-js uses) into a syntax tree.
- * `fieldsAt` marks the `(` offsets that open grok fields.
+ * `fieldsAt` marks the `(` offsets that open grok fields (a named group, or a plain one
+ * for a field name oniguruma would not take).
  *
  * @example
  * parseRegex("a(b)?", new Map()).root.kind; // "seq"
@@ -210,7 +211,8 @@ class Parser {
     if (named) {
       this.i += named[0].length;
       const group = ++this.groups;
-      const field: FieldRef = { name: named[1] ?? named[2], type: "string" };
+      // a grok field (`%{NAME:field}` expands to `(?<field>…)`) keeps its type suffix
+      const field: FieldRef = this.fieldsAt.get(pos) ?? { name: named[1] ?? named[2], type: "string" };
       this.names.add(field.name);
       const body = this.alternation();
       this.close(pos);
