@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { crc32, type ContentSource } from "../io/content-source.js";
+import type { ContentSource } from "../io/content-source.js";
+import { crc32 } from "../io/crc32.js";
 
 /**
  * How many leading bytes of a file identify it across renames and compression.
@@ -68,13 +69,16 @@ export function eachPiece(source: ContentSource, start: number, end: number, vis
 }
 
 /**
- * CRC-32 of content [0, end): continuing `crc` (that of [0, start)) over [start, end) when
- * it is known, else over all of [0, end).
+ * CRC-32 of content [0, end): known without reading (a gzip file decompressed to its end),
+ * else continuing `crc` (that of [0, start)) over [start, end) when it is known, else over
+ * all of [0, end).
  *
  * @example
  * crcTo(source, 0, source.size(), undefined); // as in a gzip trailer
  */
 export function crcTo(source: ContentSource, start: number, end: number, crc: number | undefined): number {
+  const known = source.knownCrc(end);
+  if (known !== undefined) return known;
   let value = crc === undefined ? 0 : crc;
   eachPiece(source, crc === undefined ? 0 : start, end, (bytes) => {
     value = crc32(bytes, value);

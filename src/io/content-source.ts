@@ -1,13 +1,12 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import * as zlib from "node:zlib";
-import { gunzipBytes } from "./gunzip-file.js";
+import { gzipContent } from "./gzip-content.js";
 
 /**
  * The content of one log file, opened once: its identity is that of the open handle
  * (`fstat`), so a rename after opening cannot make a read look at another file. A plain
- * file is read by position; a `.gz` file is decompressed only when its content is needed,
- * and its trailer (CRC-32 and size of the whole content) and first bytes can be had
- * without decompressing it all.
+ * file is read by position; a `.gz` file is decompressed forward in bounded memory, only as
+ * far as its content is needed (see `gzipContent`), and its trailer (CRC-32 and size of the
+ * whole content) and first bytes can be had without decompressing it all.
  *
  * @example
  * const source: ContentSource = openContent("logs/web_activity.log.2.gz");
@@ -20,7 +19,7 @@ export interface ContentSource {
   dev: number;
   ino: number;
   mtimeMs: number;
-  /** Content size (when opened for a plain file; for gzip, decompressed: this decompresses it). */
+  /** Content size (when opened for a plain file; for gzip, decompressed: this decompresses it to the end once, checking it). */
   size(): number;
   /** Copy content bytes from `position` into `into`; the number copied (0 at the end). */
   read(into: Buffer, position: number): number;
@@ -30,8 +29,10 @@ export interface ContentSource {
   head(length: number): Buffer;
   /** For gzip: CRC-32 and size (mod 2^32) of the content, from the trailer, without decompressing. */
   trailer(): { crc: number; isize: number } | undefined;
-  /** Whether the content is in hand (always for plain files; for gzip once decompressed). */
+  /** Whether the content's size is known without reading (always for plain files; for gzip once decompressed to the end, checked). */
   decompressed(): boolean;
+  /** CRC-32 of content [0, end) when known without reading (for gzip: of the whole content, once decompressed to the end). */
+  knownCrc(end: number): number | undefined;
   close(): void;
 }
 
@@ -79,53 +80,35 @@ export function openContent(path: string): ContentSource {
         head: (length) => bytes(0, length),
         trailer: () => undefined,
         decompressed: () => true,
+        knownCrc: (end) => (end === 0 ? 0 : undefined),
         close,
       };
     }
-    const compressedSize = stat.size;
-    let content: Buffer | undefined;
-    // The longest start of the content inflated so far without decompressing it all.
-    let inflated: Buffer | undefined;
-    const whole = () => {
-      if (content === undefined) {
-        const compressed = Buffer.alloc(compressedSize);
-        readFully(fd, compressed, 0);
-        content = gunzipBytes(compressed, path);
-      }
-      return content;
-    };
+    const content = gzipContent((into, at) => readFully(fd, into, at), stat.size, path);
     return {
       ...identity,
       gzip: true,
-      size: () => whole().length,
-      read: (into, position) => whole().copy(into, 0, position, position + into.length),
-      bytes: (start, end) => whole().subarray(Math.max(0, start), end),
-      head(length) {
-        if (content !== undefined) return content.subarray(0, length);
-        if (inflated !== undefined && inflated.length >= length) return inflated.subarray(0, length);
-        // Inflate growing pieces of the compressed bytes until enough content comes out.
-        for (let take = 16 * 1024; ; take *= 4) {
-          if (take >= compressedSize) return whole().subarray(0, length);
-          const compressed = Buffer.alloc(take);
-          readFully(fd, compressed, 0);
-          let out: Buffer;
-          try {
-            out = zlib.gunzipSync(compressed, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-          } catch {
-            return whole().subarray(0, length); // names the file in its error
-          }
-          inflated = out;
-          if (out.length >= length) return out.subarray(0, length);
-        }
+      size: () => content.size(),
+      read: (into, position) => content.read(into, position),
+      bytes(start, end) {
+        const from = Math.max(0, start);
+        const size = content.knownSize();
+        const buffer = Buffer.alloc(Math.max(0, Math.min(end, size ?? end) - from));
+        return buffer.subarray(0, content.read(buffer, from));
       },
+      head: (length) => content.head(length),
       trailer() {
-        if (compressedSize < 18) return undefined;
+        if (stat.size < 18) return undefined;
         const tail = Buffer.alloc(8);
-        readFully(fd, tail, compressedSize - 8);
+        readFully(fd, tail, stat.size - 8);
         return { crc: tail.readUInt32LE(0), isize: tail.readUInt32LE(4) };
       },
-      decompressed: () => content !== undefined,
-      close,
+      decompressed: () => content.knownSize() !== undefined,
+      knownCrc: (end) => (end === 0 ? 0 : end === content.knownSize() ? content.crc() : undefined),
+      close() {
+        content.close();
+        close();
+      },
     };
   } catch (error) {
     close();
@@ -133,27 +116,3 @@ export function openContent(path: string): ContentSource {
   }
 }
 
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
-
-/**
- * CRC-32 (as gzip computes it) of `bytes`, continuing from `crc` (the CRC of the bytes
- * before them; 0 to start). Uses `zlib.crc32` where the runtime has it.
- *
- * @example
- * crc32(Buffer.from("b"), crc32(Buffer.from("a"))) === crc32(Buffer.from("ab")); // true
- */
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
-  if (typeof native === "function") return native(bytes, crc);
-  let c = ~crc;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
-}

@@ -294,38 +294,35 @@ export function readLinesFrom(source: ContentSource, options: ReadLinesOptions =
       const read = source.read(chunk, position);
       if (read <= 0) break;
       position += read;
-      const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : Buffer.from(chunk.subarray(0, read));
+      let fresh = chunk.subarray(0, read);
       if (skippingLongLine) {
-        const end = data.indexOf(NEWLINE);
-        if (end === -1) {
-          carry = Buffer.alloc(0);
-          continue;
-        }
+        // (nothing is carried while skipping, and nothing of the skipped bytes is copied)
+        const end = fresh.indexOf(NEWLINE);
+        if (end === -1) continue;
+        // The rest are ordinary lines (read on, not again: a gzip file cannot be read backwards cheaply).
         skippingLongLine = false;
-        carry = Buffer.from(data.subarray(end + 1));
-        if (carry.length > 0) {
-          position -= carry.length; // read the rest again as ordinary lines
-          carry = Buffer.alloc(0);
-        }
-        continue;
+        fresh = fresh.subarray(end + 1);
+        if (fresh.length === 0) continue;
       }
+      const data = carry.length > 0 ? Buffer.concat([carry, fresh]) : Buffer.from(fresh);
+      carry = Buffer.alloc(0);
       const last = data.lastIndexOf(NEWLINE);
-      if (last === -1) {
-        if (data.length > MAX_LINE_BYTES) {
-          longLineStart = position - data.length;
-          pieces.push(longLineFrame(label, data, line));
-          line += 1;
-          skippingLongLine = true;
-          carry = Buffer.alloc(0);
-        } else {
-          carry = data;
-        }
-        continue;
+      if (last !== -1) {
+        const piece = pieceFrame(label, data.subarray(0, last + 1), line, position - data.length);
+        pieces.push(piece);
+        line += piece.height;
       }
-      const piece = pieceFrame(label, data.subarray(0, last + 1), line, position - data.length);
-      pieces.push(piece);
-      line += piece.height;
-      carry = Buffer.from(data.subarray(last + 1));
+      // What follows the last newline: the start of a line, carried to the next chunk, unless
+      // it is already too long: then its row is made now, and the rest of it skipped.
+      const rest = data.subarray(last + 1);
+      if (rest.length > MAX_LINE_BYTES) {
+        longLineStart = position - rest.length;
+        pieces.push(longLineFrame(label, rest, line));
+        line += 1;
+        skippingLongLine = true;
+      } else {
+        carry = last === -1 ? data : Buffer.from(rest);
+      }
     }
     if (skippingLongLine) {
       // The over-long line reaches the end of the file: it counts as complete only when partial lines are taken.

@@ -106,6 +106,15 @@ describe("planReads: reading only what is new", () => {
     writeFileSync(join(dir, "web_activity.log.2.gz"), gzipSync("w\n".repeat(100)).subarray(0, 20));
     expect(() => planReads(dir, [webStream], emptyRegistry())).toThrow(/gzip file .*web_activity.log.2.gz is truncated or corrupt/);
   });
+
+  it("refuses a new gzip file whose lines decompress but whose trailer does not match, before reading any of it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sessionize-plan-"));
+    const compressed = gzipSync(Array.from({ length: 50_000 }, (_, i) => `line ${i}\n`).join(""));
+    compressed[compressed.length - 2] ^= 0x01; // the size in the trailer
+    writeFileSync(join(dir, "web_activity.log.1.gz"), compressed);
+    writeFileSync(join(dir, "web_activity.log"), "live\n");
+    expect(() => planReads(dir, [webStream], emptyRegistry())).toThrow(/gzip file .*web_activity.log.1.gz is truncated or corrupt \(incorrect length check\)/);
+  });
 });
 
 describe("planReads: every line exactly once through copies, skips and renames", () => {
@@ -210,6 +219,21 @@ describe("planReads: every line exactly once through copies, skips and renames",
     rmSync(path());
     run = ingest(dir, run.registry);
     expect(run.read).toEqual({ "web_activity.log.1.gz (grown)": ["a2-par"] });
+    expect(ingest(dir, run.registry).read).toEqual({});
+  });
+
+  it("a large live file compressed by rotation after it grew: only what it gained is read", () => {
+    const { dir, path } = setup();
+    const block = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag}${i} ${createHash("sha256").update(tag + i).digest("hex")}\n`).join("");
+    writeFileSync(path(), `${block("a", 4000)}a-partial`);
+    let run = ingest(dir, emptyRegistry());
+    expect(run.read["web_activity.log (new)"]).toHaveLength(4000);
+    appendFileSync(path(), `-done\n${block("b", 3000)}b-last`);
+    writeFileSync(path(".1.gz"), gzipSync(readFileSync(path())));
+    rmSync(path());
+    run = ingest(dir, run.registry);
+    const read = run.read["web_activity.log.1.gz (grown)"];
+    expect([read[0], read.length, read[read.length - 1]]).toEqual(["a-partial-done", 3002, "b-last"]);
     expect(ingest(dir, run.registry).read).toEqual({});
   });
 

@@ -104,6 +104,20 @@ describe("readLines", () => {
     expect(endOffset).toBe(6 + long.length + 1 + 6);
   });
 
+  it("rejects a line over 1 MiB inside a gzip file the same way, streamed, and reads the lines around it", () => {
+    const long = "x".repeat(3 * 1024 * 1024);
+    const file = join(tempDir(), "web_activity.log.1.gz");
+    writeFileSync(file, gzipSync(`short\n${long}\nafter\n${"é".repeat(10)}`));
+    const { lines, endOffset, pendingBytes } = readLines(file, { chunkBytes: 1024 * 1024 + 1 });
+    expect(rows(lines).map((r) => [r.line_number, (r.message as string).length, r.defect])).toEqual([
+      [1, 5, null],
+      [2, 1024, "line is longer than 1048576 bytes (1 MiB)"],
+      [3, 5, null],
+      [4, 10, null],
+    ]);
+    expect([endOffset, pendingBytes]).toEqual([6 + long.length + 1 + 6 + 20, 0]);
+  });
+
   it("counts bytes, not characters, against the 1 MiB limit", () => {
     const file = write(`${"é".repeat(600 * 1024)}\n${"e".repeat(600 * 1024)}\n`); // 1.2 MB in bytes, then 0.6 MB
     expect(rows(readLines(file).lines, ["line_number", "defect"])).toEqual([
