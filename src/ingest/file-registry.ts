@@ -12,6 +12,13 @@ export interface IngestedFile {
   name: string;
   dev: number;
   ino: number;
+  /**
+   * When the file was created (ms), recorded only once it is older than `BIRTH_MARGIN_MS`
+   * at the time of the read. With dev and ino it tells the file from a later one given its
+   * freed inode (which is born after this file was closed, so later than this). Absent when
+   * unknown (the filesystem does not tell, the file was too young, older registries).
+   */
+  birth?: number;
   /** Whether it was a gzip file. */
   gzip: boolean;
   /** SHA-256 of its first `fingerprintBytes` content bytes (decompressed for gzip). */

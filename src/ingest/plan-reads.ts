@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { openContent, type ContentSource } from "../io/content-source.js";
 import { findLogFiles, type LogFile } from "../io/log-files.js";
 import type { StreamDefinition } from "../streams.js";
+import { fileIdentity, recordedBirth } from "./file-identity.js";
 import { crcTo, FINGERPRINT_BYTES, headHash, tailHash } from "./fingerprint.js";
 import type { FileRegistry, IngestedFile } from "./file-registry.js";
 
@@ -187,10 +188,10 @@ function checkUncached(c: Candidate, entry: IngestedFile): Check {
   c.knownSize = size;
   if (size < entry.offset) return "head";
   if (entry.offset > entry.fingerprintBytes && entry.tail !== undefined && tailHash(source, entry.offset) !== entry.tail) return "head";
-  // Another file than the one recorded (a copy, a compressed file): every byte up to the
-  // offset is checked, once (next time it is known by its own device and inode).
-  const sameFile = entry.dev === source.dev && entry.ino === source.ino;
-  if (!sameFile && entry.crc !== undefined && entry.offset > entry.fingerprintBytes && crcTo(source, 0, entry.offset, undefined) !== entry.crc) return "head";
+  // Unless it is the very file recorded (its device, inode and birth time), it may be another
+  // (a copy, a compressed file, a new file given the recorded one's freed inode): every byte
+  // up to the offset is checked, once (next time it is known by its own identity).
+  if (fileIdentity(entry, source) !== "same" && entry.crc !== undefined && entry.offset > entry.fingerprintBytes && crcTo(source, 0, entry.offset, undefined) !== entry.crc) return "head";
   return "same";
 }
 
@@ -203,7 +204,10 @@ function checkUncached(c: Candidate, entry: IngestedFile): Check {
  * copytruncate), each entry continued by one file only. "The same content" is checked by
  * the hash of the first bytes and of the bytes just before the offset (for a gzip file
  * whose trailer shows the whole content was read, by its CRC-32 and size, without
- * decompressing it). A further file holding the same content (a `gzip -k` copy, a copy
+ * decompressing it), and, unless the file is the very one recorded (same device, inode and
+ * birth time, see `fileIdentity`), by the CRC-32 of every byte up to the offset: a new file
+ * given a deleted one's inode is not taken for it, however alike their first and last KiB
+ * (where the filesystem records no birth time, every run checks every byte). A further file holding the same content (a `gzip -k` copy, a copy
  * taken before truncation) is a copy: read only for what the others do not hold. A known
  * file is read from where the last run stopped when it grew, skipped when it did not, and
  * read anew when its content changed. An unreadable file is skipped with a warning and its
@@ -316,7 +320,8 @@ function planStream(logs: string, stream: string, known: IngestedFile[], options
     const headLength = Math.min(size, FINGERPRINT_BYTES);
     const head = headHash(c.source, headLength);
     const copyOf = size === 0 ? undefined : newReaders.find((r) => headHash(r.source, headLength) === head);
-    const known = [...checks.get(c)!.entries()].some(([e, result]) => result === "head" && e.dev === c.source.dev && e.ino === c.source.ino);
+    // Read anew: `replaced` when it may be a recorded file whose content changed, `new` when it is not one.
+    const known = [...checks.get(c)!.entries()].some(([e, result]) => result === "head" && ["same", "unconfirmed"].includes(fileIdentity(e, c.source)));
     const read: PlannedRead = { ...base(c), kind: known ? "replaced" : "new", offset: 0, firstLine: 1, size, copyOf };
     if (!copyOf) newReaders.push(read);
     ordered.push(read);
@@ -347,12 +352,14 @@ export function registryEntry(read: PlannedRead, offset: number, nextLine: numbe
   const previous = read.previous && read.kind !== "replaced" && read.offset > 0 ? read.previous : undefined;
   const fingerprint =
     previous && previous.fingerprintBytes === fingerprintBytes ? previous.fingerprint : headHash(read.source, fingerprintBytes)!;
+  const birth = recordedBirth(read.source);
   const tail = previous && previous.offset === offset && previous.tail !== undefined ? previous.tail : tailHash(read.source, offset);
   return {
     stream: read.stream,
     name: read.file.name,
     dev: read.dev,
     ino: read.ino,
+    ...(birth === undefined ? {} : { birth }),
     gzip: read.source.gzip,
     fingerprint,
     fingerprintBytes,

@@ -19,6 +19,8 @@ export interface ContentSource {
   dev: number;
   ino: number;
   mtimeMs: number;
+  /** When the file was created (ms since the epoch), or 0 where the filesystem does not tell. */
+  birthtimeMs: number;
   /** Content size (when opened for a plain file; for gzip, decompressed: this decompresses it to the end once, checking it). */
   size(): number;
   /** Copy content bytes from `position` into `into`; the number copied (0 at the end). */
@@ -63,7 +65,7 @@ export function openContent(path: string): ContentSource {
   };
   try {
     const stat = fstatSync(fd);
-    const identity = { path, dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs };
+    const identity = { path, dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs, birthtimeMs: stat.birthtimeMs > 0 ? stat.birthtimeMs : 0 };
     if (!path.endsWith(".gz")) {
       // Read by position up to what is there now (a live file may have grown since it was opened).
       const bytes = (start: number, end: number) => {
