@@ -25,9 +25,10 @@ export type Node =
   /**
    * A group; `field` for grok fields, `capture` for other capturing groups (ignored by grok),
    * `options` for an option group such as `(?m:…)` or an isolated `(?m)` (whose body is the
-   * rest of the enclosing group, as oniguruma reads it).
+   * rest of the enclosing group, as oniguruma reads it). `num` is the group number of a
+   * capturing group (a field or not).
    */
-  | { kind: "group"; body: Node; field?: FieldRef; capture?: boolean; options?: string; pos: number }
+  | { kind: "group"; body: Node; field?: FieldRef; capture?: boolean; options?: string; num?: number; pos: number }
   | { kind: "atomic"; body: Node; pos: number }
   | { kind: "repeat"; body: Node; min: number; max: number; lazy: boolean; pos: number }
   | { kind: "anchor"; what: "bol" | "eol" | "bot" | "eot"; pos: number }
@@ -36,8 +37,17 @@ export type Node =
   /**
    * A construct the vectorized engine cannot express; `construct` names it for the fallback
    * reason. `width` is the number of characters it always matches, when fixed (used to check
-   * look-behinds as oniguruma does); `inLookBehind` whether oniguruma allows it there.
+   * look-behinds as oniguruma does); `inLookBehind` whether oniguruma allows it there; `body`
+   * the contents of an option group (`(?i:…)`); `ref` what a back-reference or a
+   * subexpression call refers to (for the checks oniguruma makes after parsing).
    */
-  | { kind: "unsupported"; construct: string; pos: number; width?: number; inLookBehind?: boolean };
+  | { kind: "unsupported"; construct: string; pos: number; width?: number; inLookBehind?: boolean; body?: Node; ref?: GroupRef };
+
+/**
+ * A subexpression call (`\g<…>`: `num` its group once resolved, `name` when called by name,
+ * `text` as written) or a back-reference (`nums` its groups; `open` when one of them was
+ * still open there, which oniguruma measures as empty).
+ */
+export type GroupRef = { call: true; num: number; name?: string; text: string } | { call: false; nums: number[]; open: boolean };
 
 export type NodeKind = Node["kind"];

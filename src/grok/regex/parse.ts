@@ -1,13 +1,11 @@
-import type { FieldRef, Node } from "./ast.js";
+import type { FieldRef, GroupRef, Node } from "./ast.js";
 import { CharSet } from "./charset.js";
 import { DOT, onigClass, POSIX_NAMES } from "./classes.js";
+import { checkCompiled } from "./compile-checks.js";
+import { readGroupName } from "./group-name.js";
+import { RegexSyntaxError } from "./syntax-error.js";
 
-/** A syntax error in oniguruma regex text, at offset `pos`. */
-export class RegexSyntaxError extends Error {
-  constructor(message: string, readonly pos: number) {
-    super(message);
-  }
-}
+export { RegexSyntaxError };
 
 export interface ParsedRegex {
   root: Node;
@@ -36,12 +34,14 @@ class Parser {
   private groups = 0;
   private fields: ParsedRegex["fields"] = [];
   private dotall = false;
-  /** Names of the inline named groups opened so far (what `\k<name>` may refer to). */
-  private names = new Set<string>();
-  /** Numbered back-references, checked against the final group count (oniguruma does so). */
-  private backrefs: { num: number; pos: number }[] = [];
-  /** Subexpression calls, checked against the groups of the whole pattern. */
-  private calls: ({ num: number; pos: number } | { name: string; pos: number })[] = [];
+  /** The numbers of the named groups opened so far, by name (what `\k<name>` may refer to). */
+  private names = new Map<string, number[]>();
+  /** Capturing groups opened and not yet closed. */
+  private open = new Set<number>();
+  /** Every capturing group, by number. */
+  private groupNodes = new Map<number, Extract<Node, { kind: "group" }>>();
+  /** Subexpression calls, resolved against the groups of the whole pattern. */
+  private calls: (Extract<Node, { kind: "unsupported" }> & { ref: Extract<GroupRef, { call: true }> })[] = [];
   /** Set while parsing a character class holding something the vectorized engine cannot run. */
   private classUnsupported: string | null = null;
 
@@ -53,11 +53,18 @@ class Parser {
   parseAll(): ParsedRegex {
     const root = this.alternation();
     if (this.i < this.s.length) throw new RegexSyntaxError("unmatched close parenthesis", this.i);
-    for (const b of this.backrefs) if (b.num > this.groups) throw new RegexSyntaxError("invalid backref number/name", b.pos);
-    for (const c of this.calls) {
-      if ("name" in c && !this.names.has(c.name)) throw new RegexSyntaxError(`undefined name <${c.name}> reference`, c.pos);
-      if ("num" in c && c.num > this.groups) throw new RegexSyntaxError(`undefined group <${c.num}> reference`, c.pos);
+    // oniguruma's setup_subexp_call: calls resolved in pattern order
+    for (const { ref, pos } of this.calls) {
+      if (ref.name === undefined) {
+        if (ref.num > this.groups) throw new RegexSyntaxError(`undefined group <${ref.text}> reference`, pos);
+        continue;
+      }
+      const nums = this.names.get(ref.name);
+      if (!nums) throw new RegexSyntaxError(`undefined name <${ref.text}> reference`, pos);
+      if (nums.length > 1) throw new RegexSyntaxError(`multiplex definition name <${ref.text}> call`, pos);
+      ref.num = nums[0];
     }
+    checkCompiled(root, this.groupNodes, this.groups);
     return { root, fields: this.fields, groupCount: this.groups };
   }
 
@@ -171,13 +178,9 @@ class Parser {
     if (this.peek() !== "?") {
       const group = ++this.groups;
       const field = this.fieldsAt.get(pos);
-      const body = this.alternation();
-      this.close(pos);
-      if (field) {
-        this.fields.push({ ref: field, group, pos });
-        return { kind: "group", body, field, pos };
-      }
-      return { kind: "group", body, capture: true, pos };
+      const body = this.capturing(group, pos);
+      if (field) this.fields.push({ ref: field, group, pos });
+      return this.register(group, field ? { kind: "group", body, field, num: group, pos } : { kind: "group", body, capture: true, num: group, pos });
     }
     this.i++;
     const rest = this.s.slice(this.i);
@@ -191,7 +194,6 @@ class Parser {
         case "atomic":
           return { kind: "atomic", body, pos };
         default:
-          if (kind === "behind" || kind === "nbehind") checkLookBehind(body, kind === "nbehind");
           return { kind: "look", behind: kind.endsWith("behind"), negate: kind.startsWith("n"), body, pos };
       }
     };
@@ -213,11 +215,10 @@ class Parser {
       const group = ++this.groups;
       // a grok field (`%{NAME:field}` expands to `(?<field>…)`) keeps its type suffix
       const field: FieldRef = this.fieldsAt.get(pos) ?? { name: named[1] ?? named[2], type: "string" };
-      this.names.add(field.name);
-      const body = this.alternation();
-      this.close(pos);
+      this.names.set(field.name, [...(this.names.get(field.name) ?? []), group]);
+      const body = this.capturing(group, pos);
       this.fields.push({ ref: field, group, pos });
-      return { kind: "group", body, field, pos };
+      return this.register(group, { kind: "group", body, field, num: group, pos });
     }
     const opts = /^([imx]*)(?:-([imx]*))?(:|\))/.exec(rest);
     if (opts && (opts[1] || opts[2] !== undefined)) {
@@ -238,10 +239,24 @@ class Parser {
       this.dotall = saved;
       if (opts[3] === ":") this.close(pos);
       return unsupported
-        ? { kind: "unsupported", construct: unsupported, pos, inLookBehind: false }
+        ? { kind: "unsupported", construct: unsupported, pos, inLookBehind: false, body }
         : { kind: "group", body, options, pos };
     }
     throw new RegexSyntaxError("undefined group option", pos);
+  }
+
+  /** The body of capturing group `group` opened at `pos`, up to its `)`. */
+  private capturing(group: number, pos: number): Node {
+    this.open.add(group);
+    const body = this.alternation();
+    this.close(pos);
+    this.open.delete(group);
+    return body;
+  }
+
+  private register(group: number, node: Extract<Node, { kind: "group" }>): Node {
+    this.groupNodes.set(group, node);
+    return node;
   }
 
   private close(open: number): void {
@@ -289,8 +304,7 @@ class Parser {
         if (c >= "1" && c <= "9" && this.isBackref()) {
           const digits = /^\d+/.exec(this.s.slice(this.i))![0];
           this.i += digits.length;
-          this.backrefs.push({ num: Number(digits), pos });
-          return { kind: "unsupported", construct: "back-reference", pos, inLookBehind: false };
+          return this.backReference([Number(digits)], pos);
         }
     }
     const v = this.escapedValue(pos, false);
@@ -312,30 +326,28 @@ class Parser {
 
   /** `\k<…>` (back-reference) or `\g<…>` (subexpression call); `this.i` is at the letter. */
   private reference(letter: "k" | "g", pos: number): Node {
-    const close = this.s[this.i + 1] === "<" ? ">" : "'";
-    const start = this.i + 2;
-    const end = this.s.indexOf(close, start);
-    if (end < 0) throw new RegexSyntaxError(`invalid group name <${this.s.slice(start)}>`, pos);
-    const name = this.s.slice(start, end);
-    if (name === "") throw new RegexSyntaxError("group name is empty", pos);
-    this.i = end + 1;
+    const { name, num, end } = readGroupName(this.s, this.i + 1, letter);
+    this.i = end;
+    const absolute = (n: number) => {
+      const abs = n < 0 ? this.groups + 1 + n : n;
+      if (abs <= 0) throw new RegexSyntaxError("invalid backref number/name", pos);
+      return abs;
+    };
     if (letter === "g") {
-      if (/^[+-]?\d+$/.test(name)) {
-        const n = Number(name);
-        if (name.startsWith("-")) {
-          if (this.groups + 1 + n <= 0) throw new RegexSyntaxError("invalid backref number/name", pos);
-        } else if (n === 0 && !name.startsWith("+")) throw new RegexSyntaxError("invalid group name <0>", pos);
-        else this.calls.push({ num: name.startsWith("+") ? this.groups + n : n, pos });
-      } else this.calls.push({ name, pos });
-      return { kind: "unsupported", construct: "subexpression call", pos };
+      const ref: Extract<GroupRef, { call: true }> = num !== 0 ? { call: true, num: absolute(num), text: name } : { call: true, num: 0, name, text: name };
+      const call = { kind: "unsupported" as const, construct: "subexpression call", pos, ref };
+      this.calls.push(call);
+      return call;
     }
-    if (/^[+-]?\d+$/.test(name)) {
-      const n = Number(name);
-      const num = /^[+-]/.test(name) ? this.groups + 1 + n : n;
-      if (num <= 0) throw new RegexSyntaxError("invalid backref number/name", pos);
-      this.backrefs.push({ num, pos });
-    } else if (!this.names.has(name)) throw new RegexSyntaxError(`undefined name <${name}> reference`, pos);
-    return { kind: "unsupported", construct: "back-reference", pos, inLookBehind: false };
+    if (num !== 0) return this.backReference([absolute(num)], pos);
+    const nums = this.names.get(name);
+    if (!nums) throw new RegexSyntaxError(`undefined name <${name}> reference`, pos);
+    return this.backReference(nums, pos);
+  }
+
+  /** A back-reference to groups `nums` (numbers checked after the parse, as oniguruma does). */
+  private backReference(nums: number[], pos: number): Node {
+    return { kind: "unsupported", construct: "back-reference", pos, inLookBehind: false, ref: { call: false, nums, open: nums.some((n) => this.open.has(n)) } };
   }
 
   /**
@@ -735,71 +747,4 @@ function classEscape(c: string): CharSet | null {
     default:
       return null;
   }
-}
-
-/**
- * Oniguruma's checks of a look-behind body (regcomp.c: check_type_tree, then
- * get_char_length_tree): no look-ahead, atomic or option group, `\b`, `\B`, `\z`, `\Z` or
- * back-reference inside, no capture group inside a negative one (nor a negative
- * look-behind inside a positive one), and a fixed length — except that the alternatives of
- * a top-level alternation may have different fixed lengths (`(?<=a|bc)` is valid,
- * `(?<=(?:a|bc)x)`, `(?<=(a|bc))` and `(?<=a{1,2})` are not).
- */
-function checkLookBehind(body: Node, negate: boolean): void {
-  const bad = (n: Node): never => {
-    throw new RegexSyntaxError("invalid pattern in look-behind", n.pos);
-  };
-  const types = (n: Node): void => {
-    switch (n.kind) {
-      case "chars":
-        return;
-      case "seq":
-        return n.items.forEach(types);
-      case "alt":
-        return n.branches.forEach(types);
-      case "group":
-        if (n.options !== undefined || ((n.field || n.capture) && negate)) bad(n);
-        return types(n.body);
-      case "repeat":
-        return types(n.body);
-      case "anchor":
-        if (n.what === "eot") bad(n);
-        return;
-      case "look":
-        if (!n.behind || (n.negate && !negate)) bad(n);
-        return types(n.body);
-      case "unsupported":
-        if (n.inLookBehind === false) bad(n);
-        return;
-      default: // atomic groups (and possessive quantifiers), \b, \B
-        bad(n);
-    }
-  };
-  types(body);
-  // Fixed length in characters; NaN when a part's length is not known here (left to oniguruma).
-  const length = (n: Node, level: number): number => {
-    switch (n.kind) {
-      case "chars":
-        return 1;
-      case "seq":
-        return n.items.reduce((sum, m) => sum + length(m, level + 1), 0);
-      case "alt": {
-        const lengths = n.branches.map((b) => length(b, level + 1));
-        if (lengths.some(Number.isNaN) || lengths.every((l) => l === lengths[0])) return lengths[0];
-        return level === 1 ? NaN : bad(n);
-      }
-      case "group":
-        // a non-capturing group is no node of its own in oniguruma's tree
-        return n.field || n.capture || n.options !== undefined ? length(n.body, level + 1) : length(n.body, level);
-      case "atomic":
-        return length(n.body, level + 1);
-      case "repeat":
-        return n.min === n.max ? length(n.body, level + 1) * n.min : bad(n);
-      case "unsupported":
-        return n.width ?? NaN;
-      default:
-        return 0;
-    }
-  };
-  length(body, 1);
 }
