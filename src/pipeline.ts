@@ -5,10 +5,10 @@ import { parseInactivity } from "./inactivity.js";
 import { readBatch } from "./pipeline/read-batch.js";
 import type { PipelineStage, PipelineSummary, StreamSummary } from "./pipeline/summary.js";
 import { aggregateSessions } from "./stages/aggregate.js";
-import { appendLogs, countDuplicates } from "./stages/append.js";
+import { appendLogs, countDuplicates, newEvents as newEventsOf } from "./stages/append.js";
 import { classifyLines, splitClassified, REJECTED_COLUMNS } from "./stages/parse.js";
 import { resessionizeLogs } from "./stages/resessionize.js";
-import { sessionizeLogs } from "./stages/sessionize.js";
+import { SESSION_COLUMNS, sessionizeLogs } from "./stages/sessionize.js";
 import { timelineColumns, unifyLogs } from "./stages/unify.js";
 import { openStore, type TableContent, type TableStore } from "./store/index.js";
 import { tutorialStreams, validateStream, type StreamDefinition } from "./streams.js";
@@ -150,36 +150,43 @@ async function runLocked(
   const columns = timelineColumns(streams);
   const hadHistory = store.has(TABLES.history);
   // The history stays a lazy scan: it is read once, into the appended frame (the duplicate
-  // count reads only its event_id column), never held as a frame of its own beside it.
+  // count and the new events read only its event_id column), never held as a frame of its own beside it.
   const history = hadHistory ? conform(store.scan(TABLES.history), columns) : emptyFrame(columns);
   const historyRows = storedRows(store, TABLES.history) ?? 0;
+  const sameThreshold = state?.inactivityMs === inactivityMs;
+  const hadSessions = store.has(TABLES.sessionized) && store.has(TABLES.aggregated) && sameThreshold;
+  // Incremental: only the events the batch adds are computed; they are sessionized into the
+  // previous sessionized_logs, and the appended history is that table without its session
+  // columns (the same rows in the same order), so it is never built on its own.
+  const incremental = hadSessions && historyRows > 0;
   // With no history and no repeated event_id, appending changes nothing: the batch, already
   // in timeline order, is the history (and the store writes the one frame once for both).
   const batchIsHistory = historyRows === 0 && joined.getColumn("event_id").nUnique() === joined.height;
-  const all = batchIsHistory ? joined : appendLogs(joined.lazy(), history).collectSync();
+  const added = incremental ? newEventsOf(joined.lazy(), history).collectSync() : undefined;
+  const all = incremental ? undefined : batchIsHistory ? joined : appendLogs(joined.lazy(), history).collectSync();
   // (no history and every event_id distinct: nothing is a duplicate, and the count's sort is skipped)
   const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, history).collectSync().toRecords();
   for (const row of duplicateCounts) summaries[row.stream as string].duplicates = Number(row.duplicates);
-  const newEvents = all.height - historyRows;
-  if (newEvents > 0 || !hadHistory) tables[TABLES.history] = all;
+  const newEvents = added ? added.height : all!.height - historyRows;
+  if (all && (newEvents > 0 || !hadHistory)) tables[TABLES.history] = all;
 
   stage("sessionize");
-  const sameThreshold = state?.inactivityMs === inactivityMs;
-  const hadSessions = store.has(TABLES.sessionized) && store.has(TABLES.aggregated) && sameThreshold;
   let sessions: number;
   if (hadSessions && newEvents === 0) {
     sessions = storedRows(store, TABLES.aggregated) ?? 0;
   } else {
     const sessionized = (
-      hadSessions
-        ? resessionizeLogs(store.scan(TABLES.sessionized), all.lazy(), joined.lazy(), { inactivity: inactivityMs })
-        : sessionizeLogs(all.lazy(), { inactivity: inactivityMs })
+      added
+        ? resessionizeLogs(conform(store.scan(TABLES.sessionized), [...columns, ...SESSION_COLUMNS]), added.lazy(), { inactivity: inactivityMs })
+        : sessionizeLogs(all!.lazy(), { inactivity: inactivityMs })
     ).collectSync();
     tables[TABLES.sessionized] = sessionized;
     // The history's rows are the sessionized rows, in the same (timeline) order, without the
     // session columns: stored as those columns of the one file, the events are written once.
+    const historyColumns = columns.map((c) => c.name);
+    if (added) tables[TABLES.history] = { columnsOf: sessionized, columns: historyColumns };
     for (const name of [TABLES.history, TABLES.batch]) {
-      if (tables[name] === all) tables[name] = { columnsOf: sessionized, columns: all.columns };
+      if (all && tables[name] === all) tables[name] = { columnsOf: sessionized, columns: historyColumns };
     }
     stage("aggregate");
     const aggregated = aggregateSessions(sessionized.lazy()).collectSync();
@@ -199,7 +206,7 @@ async function runLocked(
     rejected: newRejects.height,
     duplicates,
     newEvents,
-    events: all.height,
+    events: historyRows + newEvents,
     sessions,
     tables: Object.fromEntries(Object.entries(tables).map(([name, content]) => [name, "columnsOf" in content ? content.columnsOf.height : content.height])),
     version,

@@ -22,6 +22,24 @@ export function appendLogs(batch: pl.LazyDataFrame, history: pl.LazyDataFrame): 
 }
 
 /**
+ * What the append step adds to the history: the batch's events whose `event_id` the
+ * history does not hold, each `event_id` once (the first in the batch's timeline order,
+ * as `appendLogs` keeps it), in timeline order. `appendLogs(batch, history)` holds the
+ * history's rows and exactly these; an incremental run sessionizes them into the previous
+ * `sessionized_logs` (`resessionizeLogs`) without building the appended history at all.
+ * Only the history's `event_id` column is read.
+ *
+ * @example
+ * const fresh = newEvents(newLogsJoined, store.scan("all_joined_logs")).collectSync();
+ * fresh.height; // the events the batch adds
+ */
+export function newEvents(batch: pl.LazyDataFrame, history: pl.LazyDataFrame): pl.LazyDataFrame {
+  // event_ids are unique once the batch's later copies are gone, so the sort is a total order
+  const firsts = batch.select(...history.columns.map((c) => pl.col(c))).filter(pl.col("event_id").isFirstDistinct());
+  return sortTimeline(firsts.join(history.select(pl.col("event_id")), { on: "event_id", how: "anti" }));
+}
+
+/**
  * How many events of each stream's batch `appendLogs` drops as duplicates, counted the
  * way it decides them: after the history, in timeline order (stable), first occurrence wins.
  * Lazy frame out: `stream`, `duplicates` (streams without duplicates are absent).

@@ -1,6 +1,19 @@
 import pl from "nodejs-polars";
 import { sortTimeline } from "./timeline-order.js";
+import type { ColumnSpec } from "../columns.js";
 import { DEFAULT_INACTIVITY_MS, parseInactivity } from "../inactivity.js";
+
+/**
+ * The two columns `sessionizeLogs` adds after the timeline's: `sessionized_logs` is the
+ * timeline (`timelineColumns`) followed by these.
+ *
+ * @example
+ * SESSION_COLUMNS.map((c) => c.name); // ["session", "session_id"]
+ */
+export const SESSION_COLUMNS: readonly ColumnSpec[] = [
+  { name: "session", type: "int64" },
+  { name: "session_id", type: "string" },
+];
 
 /**
  * Options of `sessionizeLogs`.
