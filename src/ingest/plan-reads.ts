@@ -141,7 +141,10 @@ function takeSnapshot(logs: string, stream: string, since: Date | undefined): Sn
     const again = findLogFiles(logs, stream);
     const stable = again.length === byName.size && again.every((f) => byName.has(f.name) && byName.get(f.name) === identityOf(f.path));
     if (stable || attempt >= 3) {
-      if (!stable) snap.complete = false;
+      if (!stable) {
+        snap.complete = false;
+        snap.warnings.push(`the files of stream ${stream} in ${logs} kept changing while they were listed; any that arrived meanwhile are read on the next run`);
+      }
       return snap;
     }
     for (const { source } of snap.opened) source.close();

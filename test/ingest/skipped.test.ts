@@ -12,6 +12,8 @@ import { webStream } from "../../src/streams.js";
 const failing = vi.hoisted(() => new Map<string, string>());
 // Run once just before the file at this path is opened: a rotation in the middle of listing.
 const before = vi.hoisted(() => new Map<string, () => void>());
+// Run every time a file is about to be opened, while set.
+const onOpen = vi.hoisted(() => ({ hook: undefined as ((path: string) => void) | undefined }));
 vi.mock("../../src/io/content-source.js", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../../src/io/content-source.js")>();
   return {
@@ -20,6 +22,7 @@ vi.mock("../../src/io/content-source.js", async (importOriginal) => {
       const hook = before.get(path);
       before.delete(path);
       hook?.();
+      onOpen.hook?.(path);
       const code = failing.get(path);
       if (code) throw Object.assign(new Error(`${code}: ${path}`), { code });
       return actual.openContent(path);
@@ -83,5 +86,39 @@ describe("files skipped for a run keep their entries, and are read once when ret
     expect(run.registry.files.map((f) => f.name).sort()).toEqual(["web_activity.log", "web_activity.log.1", "web_activity.log.2"]); // all seen where they are now
     run = ingest(dir, run.registry);
     expect(run.read).toEqual({});
+  });
+
+  it("a directory that keeps changing through every listing: what was opened is read, nothing is concluded from absence, the rest is read next run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sessionize-skip-"));
+    const path = (n = 0) => join(dir, n === 0 ? "web_activity.log" : `web_activity.log.${n}`);
+    writeFileSync(path(1), "p1\n");
+    writeFileSync(path(), "a1\n");
+    let run = ingest(dir, emptyRegistry());
+    // Just before the oldest listed file is opened, every time: a rotation (each file one up,
+    // a new live file), so that no two listings agree.
+    let rotations = 0;
+    onOpen.hook = (opened) => {
+      if (opened !== path(rotations + 1)) return;
+      rotations += 1;
+      for (let n = rotations; n >= 1; n--) renameSync(path(n), path(n + 1));
+      renameSync(path(), path(1));
+      writeFileSync(path(), `n${rotations}\n`);
+    };
+    try {
+      run = ingest(dir, run.registry);
+    } finally {
+      onOpen.hook = undefined;
+    }
+    expect(rotations).toBe(3); // listed three times, the last time too under a rotation
+    // The last listing (.3, .2, .1, live) was opened after its rotation: a1, n1, n2, n3 under
+    // those names; p1, now .4, was not seen, and its entry is kept, not dropped as deleted.
+    expect(run.read).toEqual({ "web_activity.log.2 (new)": ["n1"], "web_activity.log.1 (new)": ["n2"], "web_activity.log (new)": ["n3"] });
+    expect(run.warnings).toEqual([`the files of stream web in ${dir} kept changing while they were listed; any that arrived meanwhile are read on the next run`]);
+    // (p1's entry kept as it was: under the name .1 it was read under)
+    expect(run.registry.files.map((f) => f.name).sort()).toEqual(["web_activity.log", "web_activity.log.1", "web_activity.log.1", "web_activity.log.2", "web_activity.log.3"]);
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({});
+    expect(run.warnings).toEqual([]);
+    expect(run.registry.files.map((f) => f.name).sort()).toEqual(["web_activity.log", "web_activity.log.1", "web_activity.log.2", "web_activity.log.3", "web_activity.log.4"]);
   });
 });
