@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { grokJsMatcher } from "../../src/grok/exact/grok-js.js";
 import { compileGrok } from "../../src/grok/index.js";
 import { differences, onigError, ourError } from "./onig.js";
 
@@ -52,13 +54,47 @@ describe("errors in the order oniguruma's compiler finds them", () => {
     "(?<=\\1)(a)", "(?:\\5)+(?<=a+)", "(?<w>\\5)?(?<=a+)", "x(?<w>a)(?<=\\g<w>+)", "(?<w>a)(?<=\\g<w>{2,3})",
   ])("%s", (pattern) => agrees(pattern, LINES));
 
+  it("names in messages are cut to 27 bytes as oniguruma cuts them", () => {
+    const long = "a".repeat(40);
+    for (const pattern of [`\\g<${long}>`, `(?<m>\\g<a${long})`, `\\p{${long}}`, `\\k<${long}>`, `\\g<${"é".repeat(20)}>`, `\\g<ab${"é".repeat(20)}>`, `\\k<@${long}>`])
+      agrees(pattern, LINES);
+    expect(ourError(`\\g<${long}>`)).toMatch(/^Invalid regex \(undefined name <a{27}\.\.\.> reference\)/);
+  });
+
   it("a never-ending recursion is located at its group", () => {
     expect(ourError("ab(?<w>a|\\g<w>)")).toBe('Invalid regex (never ending recursion) at position 2 of pattern "ab(?<w>a|\\\\g<w>)"');
+  });
+
+  it("a regex that oniguruma would reject after all fails when the exact engine is built, saying so", () => {
+    expect(() => grokJsMatcher("(?<w>a|\\g<w>)", ["w"], "P", "test")).toThrow(
+      'Grok pattern "P": grok-js\'s oniguruma rejects its regex (never ending recursion), which compileGrok\'s checks accepted',
+    );
   });
 
   it("patterns with calls take the exact engine and say so", () => {
     const g = compileGrok("(?<w>a)(?<=\\g<w>)(?<b>b)");
     expect([g.engine, g.reason]).toEqual(["exact", 'look-behind (?<=…) that the vectorized engine cannot express, at position 7 of pattern "(?<w>a)(?<=\\\\g<w>)(?<b>b)"']);
     expect(compileGrok("(?<w>b|a\\g<w>)").reason).toBe('subexpression call, at position 8 of pattern "(?<w>b|a\\\\g<w>)"');
+  });
+});
+
+describe("generated regexes with groups, calls and back-references", () => {
+  const TOKENS = [
+    "(?<a>", "(?<b>", "(", "(?:", ")", "a", "b", "|", "?", "*", "{2}", "\\g<a>", "\\g<b>", "\\g<1>", "\\g<2>", "\\g<-1>", "\\k<a>",
+    "\\k<b>", "\\1", "\\2", "(?<=", "(?<!", "(?=", "(?>", "\\b", "^",
+  ];
+  it("oniguruma and compileGrok agree on validity, the message and every line", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 9 }),
+        fc.array(fc.string({ unit: fc.constantFrom(..."abx"), maxLength: 6 }), { minLength: 4, maxLength: 8 }),
+        (parts, lines) => {
+          // a name defined twice is an error here (a field captured twice), not in oniguruma
+          fc.pre(parts.filter((t) => t === "(?<a>").length <= 1 && parts.filter((t) => t === "(?<b>").length <= 1);
+          agrees(`(?<m>${parts.join("")})`, lines);
+        },
+      ),
+      { numRuns: 600, seed: 3 },
+    );
   });
 });

@@ -41,5 +41,14 @@ export function grokJsMatcher(onigRegex: string, groupFields: (string | null)[],
   const { GrokCollection } = loadGrokJs(pattern, reason);
   const compiled = new GrokCollection().createPattern(onigRegex, `sessionize-${++counter}`);
   compiled.fields = [null, ...groupFields];
+  try {
+    compiled.parseSync(""); // compiles the regex now, not on the first line
+  } catch (e) {
+    // compileGrok checks what oniguruma checks; a regex it let through and oniguruma rejects is a bug here
+    throw new Error(
+      `Grok pattern ${JSON.stringify(pattern)}: grok-js's oniguruma rejects its regex (${(e as Error).message}), ` +
+        `which compileGrok's checks accepted: a difference from oniguruma to report`,
+    );
+  }
   return (line) => compiled.parseSync(line);
 }

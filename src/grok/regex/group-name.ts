@@ -1,5 +1,5 @@
 import { onigClass } from "./classes.js";
-import { RegexSyntaxError } from "./syntax-error.js";
+import { errorParameter, RegexSyntaxError } from "./syntax-error.js";
 
 /** A name read after `\k<` or `\g<` (or with quotes). */
 export interface GroupName {
@@ -37,7 +37,7 @@ export function readGroupName(s: string, open: number, letter: "k" | "g"): Group
     return cp;
   };
   const fail = (message: string, nameEnd: number): never => {
-    throw new RegexSyntaxError(message.replace("%n", s.slice(start, nameEnd)), at);
+    throw new RegexSyntaxError(message.replace("%n", errorParameter(s.slice(start, nameEnd))), at);
   };
   const INVALID_NAME = "invalid group name <%n>";
   const INVALID_CHAR = "invalid char in group name <%n>";

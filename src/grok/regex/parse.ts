@@ -3,7 +3,7 @@ import { CharSet } from "./charset.js";
 import { DOT, onigClass, POSIX_NAMES } from "./classes.js";
 import { checkCompiled } from "./compile-checks.js";
 import { readGroupName } from "./group-name.js";
-import { RegexSyntaxError } from "./syntax-error.js";
+import { errorParameter, RegexSyntaxError } from "./syntax-error.js";
 
 export { RegexSyntaxError };
 
@@ -56,12 +56,12 @@ class Parser {
     // oniguruma's setup_subexp_call: calls resolved in pattern order
     for (const { ref, pos } of this.calls) {
       if (ref.name === undefined) {
-        if (ref.num > this.groups) throw new RegexSyntaxError(`undefined group <${ref.text}> reference`, pos);
+        if (ref.num > this.groups) throw new RegexSyntaxError(`undefined group <${errorParameter(ref.text)}> reference`, pos);
         continue;
       }
       const nums = this.names.get(ref.name);
-      if (!nums) throw new RegexSyntaxError(`undefined name <${ref.text}> reference`, pos);
-      if (nums.length > 1) throw new RegexSyntaxError(`multiplex definition name <${ref.text}> call`, pos);
+      if (!nums) throw new RegexSyntaxError(`undefined name <${errorParameter(ref.text)}> reference`, pos);
+      if (nums.length > 1) throw new RegexSyntaxError(`multiplex definition name <${errorParameter(ref.text)}> call`, pos);
       ref.num = nums[0];
     }
     checkCompiled(root, this.groupNodes, this.groups);
@@ -341,7 +341,7 @@ class Parser {
     }
     if (num !== 0) return this.backReference([absolute(num)], pos);
     const nums = this.names.get(name);
-    if (!nums) throw new RegexSyntaxError(`undefined name <${name}> reference`, pos);
+    if (!nums) throw new RegexSyntaxError(`undefined name <${errorParameter(name)}> reference`, pos);
     return this.backReference(nums, pos);
   }
 
@@ -373,10 +373,10 @@ class Parser {
       const ch = this.s[this.i];
       if (ch === "}") {
         const name = this.s.slice(start, this.i++);
-        if (!ONIG_PROPERTIES.has(name)) throw new RegexSyntaxError(`invalid character property name {${name}}`, pos);
+        if (!ONIG_PROPERTIES.has(name)) throw new RegexSyntaxError(`invalid character property name {${errorParameter(name)}}`, pos);
         return { kind: "unsupported", construct: `character property \\${letter}{${this.s.slice(braced, this.i)}`, pos, width: 1, inLookBehind: true };
       }
-      if ("(){|".includes(ch)) throw new RegexSyntaxError(`invalid character property name {${this.s.slice(start, this.i)}}`, pos);
+      if ("(){|".includes(ch)) throw new RegexSyntaxError(`invalid character property name {${errorParameter(this.s.slice(start, this.i))}}`, pos);
     }
     this.i = start;
     const newline = CharSet.of(0x0a);

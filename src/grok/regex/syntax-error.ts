@@ -9,3 +9,18 @@ export class RegexSyntaxError extends Error {
     super(message);
   }
 }
+
+const MAX_PARAMETER_BYTES = 27;
+
+/**
+ * A name or text as oniguruma puts it in an error message (`%n`, regerror.c): cut to its
+ * first 27 bytes of UTF-8, then `...`.
+ *
+ * @example
+ * errorParameter("a".repeat(30)); // "aaaaaaaaaaaaaaaaaaaaaaaaaaa..."
+ */
+export function errorParameter(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= MAX_PARAMETER_BYTES) return text;
+  return new TextDecoder().decode(bytes.subarray(0, MAX_PARAMETER_BYTES)) + "...";
+}
