@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileGrok } from "../../src/grok/index.js";
 import { run } from "./helpers.js";
-import { differences, grokJsResolved, onigError, ourError } from "./onig.js";
+import { differences, grokJsResolved, onigError, onigFields, ourError } from "./onig.js";
 
 /**
  * grok-js writes `%{NAME:field}` as the named group `(?<field>…)`, so a field is a name that
@@ -68,5 +68,17 @@ describe("grok fields are named groups, as grok-js writes them", () => {
     const g = compileGrok("%{PAIR}", { definitions: { PAIR: inline } });
     expect(g.engine).toBe("exact");
     expect(run(g, lines)).toEqual(run(compileGrok(inline), lines));
+  });
+
+  it("group names as oniguruma reads them; only (?<[A-Za-z0-9_]+>…) groups are fields, as in grok-js", () => {
+    // grok-js takes a field from `(?<name>` with name in [A-Za-z0-9_] only: `(?'a'…)`, `(?<é>…)` capture, unnamed
+    expect(onigFields("(?'a'x)(?<é>y)(?<b>z)")("xyz")).toEqual({ b: "z" });
+    const lines = ["xx", "x", "xy", "ab ab", "x1", "x)"];
+    for (const pattern of [
+      "(?<é>x)\\k<é>", "(?<a b>x)", "(?<1a>x)", "(?<a-b>x)", "(?<-a>x)", "(?<a\u00b7>x)\\g<a\u00b7>", "(?<a", "(?<>x)", "(?<a)x)",
+      "(?'a'x)\\k<a>", "(?'a'x)", "(?<a'x)", "%{WORD:w} (?'v'\\d)", "(?'a'x)(?'a'y)", "(?'a'x)(?'a'y)\\g<a>", "(?<a1>x)(?<_>x?)",
+    ])
+      agrees(pattern, lines);
+    expect(compileGrok("(?'a'x)(?<é>y)(?<b>z)").fields.map((f) => f.name)).toEqual(["b"]);
   });
 });

@@ -48,8 +48,9 @@ export function ourError(pattern: string): string | null {
 
 /**
  * The capture groups of an oniguruma regex, in order: the name of a `(?<name>…)` group,
- * null for a plain `(…)` (grok-js writes `%{X:f}` as a named group). Written apart from the
- * library's parser; grok-js's own count is off after `(?<=`, `(?=` and `(?i)`.
+ * null for a plain `(…)` or another named group (grok-js writes `%{X:f}` as a named group).
+ * Written apart from the library's parser; grok-js's own count is off after `(?<=`, `(?=`
+ * and `(?i)`.
  */
 export function captureGroups(regex: string): (string | null)[] {
   const groups: (string | null)[] = [];
@@ -65,8 +66,10 @@ export function captureGroups(regex: string): (string | null)[] {
     else if (c === "(" && inClass === 0) {
       if (regex[i + 1] !== "?") groups.push(null);
       else {
+        // a named group is a field when its name is [A-Za-z0-9_]+ (grok-js's rule); (?'a'…), (?<é>…) capture unnamed
         const named = /^\(\?<([A-Za-z0-9_]+)>/.exec(regex.slice(i));
         if (named) groups.push(named[1]);
+        else if (/^\(\?(?:'|<(?![=!]))/.test(regex.slice(i))) groups.push(null);
       }
     }
   }

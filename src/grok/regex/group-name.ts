@@ -1,7 +1,7 @@
 import { onigClass } from "./classes.js";
 import { errorParameter, RegexSyntaxError } from "./syntax-error.js";
 
-/** A name read after `\k<` or `\g<` (or with quotes). */
+/** A name read after `\k<`, `\g<` or `(?<` (or with quotes). */
 export interface GroupName {
   /** The text oniguruma keeps as the name (what its error messages show). */
   name: string;
@@ -15,21 +15,21 @@ const WORD = onigClass("word");
 const DIGIT = onigClass("digit");
 
 /**
- * Reads the name of `\g<…>` (oniguruma 5.9's fetch_name, `ref` = 1) or of `\k<…>`
- * (fetch_name_with_level: a `+n`/`-n` level may follow the name), `open` being the offset
- * of the `<` or `'`. Oniguruma's quirks are kept: for `\g`, a name with characters other
- * than word characters, or with no closing `>` (`\g<a b>`, `\g<ab`), is still a name,
- * which is then undefined; an error message shows the text oniguruma shows (`\g<+1>` at
- * the end of the pattern gives `invalid char in group name <+1>>`).
+ * Reads the name of `\g<…>` (oniguruma 5.9's fetch_name, `ref` = 1), of a named group
+ * `(?<…>` (fetch_name, `ref` = 0: no number) or of `\k<…>` (fetch_name_with_level: a
+ * `+n`/`-n` level may follow the name), `open` being the offset of the `<` or `'`; errors
+ * are located at `at`. Oniguruma's quirks are kept: for `\g` and groups, a name that starts
+ * with a word character but holds others, or has no closing `>` (`\g<a b>`, `(?<a b>x)`,
+ * `\g<ab`), is still a name (a call to it then finds no group); an error message shows the
+ * text oniguruma shows (`\g<+1>` at the end of the pattern gives `invalid char in group name <+1>>`).
  *
  * @example
- * readGroupName("\\g<-1>", 2, "g"); // { name: "-1", num: -1, end: 6 }
+ * readGroupName("\\g<-1>", 2, "g", 0); // { name: "-1", num: -1, end: 6 }
  */
-export function readGroupName(s: string, open: number, letter: "k" | "g"): GroupName {
+export function readGroupName(s: string, open: number, letter: "k" | "g" | "define", at: number): GroupName {
   const endCode = s[open] === "<" ? ">" : "'";
   const end = s.length;
   const start = open + 1;
-  const at = open - 2; // the backslash, for the error position
   let p = start;
   const fetch = () => {
     const cp = s.codePointAt(p)!;
@@ -48,7 +48,8 @@ export function readGroupName(s: string, open: number, letter: "k" | "g"): Group
   let sign = 1;
   let numHead = start;
   let error: string | null = null;
-  if (DIGIT.has(c)) isNum = 1;
+  if (letter === "define" && (DIGIT.has(c) || c === 0x2d)) error = INVALID_NAME;
+  else if (DIGIT.has(c)) isNum = 1;
   else if (c === 0x2d) {
     isNum = 2;
     sign = -1;
@@ -63,7 +64,7 @@ export function readGroupName(s: string, open: number, letter: "k" | "g"): Group
     return n;
   };
 
-  if (letter === "g") {
+  if (letter !== "k") {
     if (error === null) {
       while (p < end) {
         nameEnd = p;

@@ -209,14 +209,17 @@ class Parser {
       this.i = end + 1;
       return null;
     }
-    const named = /^(?:<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)')/.exec(rest);
-    if (named) {
-      this.i += named[0].length;
+    if (rest.startsWith("<") || rest.startsWith("'")) {
+      // a named group; a field when grok-js takes it for one: `(?<name>` with name in [A-Za-z0-9_]
+      // (a grok field, `%{NAME:field}`, keeps its type suffix), else a capture like `(…)`
+      const { name, end } = readGroupName(this.s, this.i, "define", pos);
+      const inline = /^<[A-Za-z0-9_]+>/.test(rest) ? { name, type: "string" as const } : undefined;
+      const field = this.fieldsAt.get(pos) ?? inline;
+      this.i = end;
       const group = ++this.groups;
-      // a grok field (`%{NAME:field}` expands to `(?<field>…)`) keeps its type suffix
-      const field: FieldRef = this.fieldsAt.get(pos) ?? { name: named[1] ?? named[2], type: "string" };
-      this.names.set(field.name, [...(this.names.get(field.name) ?? []), group]);
+      this.names.set(name, [...(this.names.get(name) ?? []), group]);
       const body = this.capturing(group, pos);
+      if (!field) return this.register(group, { kind: "group", body, capture: true, num: group, pos });
       this.fields.push({ ref: field, group, pos });
       return this.register(group, { kind: "group", body, field, num: group, pos });
     }
@@ -326,7 +329,7 @@ class Parser {
 
   /** `\k<…>` (back-reference) or `\g<…>` (subexpression call); `this.i` is at the letter. */
   private reference(letter: "k" | "g", pos: number): Node {
-    const { name, num, end } = readGroupName(this.s, this.i + 1, letter);
+    const { name, num, end } = readGroupName(this.s, this.i + 1, letter, pos);
     this.i = end;
     const absolute = (n: number) => {
       const abs = n < 0 ? this.groups + 1 + n : n;
