@@ -8,7 +8,7 @@ import { aggregateSessions } from "./stages/aggregate.js";
 import { appendLogs, countDuplicates, newEvents as newEventsOf } from "./stages/append.js";
 import { classifyLines, splitClassified, REJECTED_COLUMNS } from "./stages/parse.js";
 import { resessionizeLogs } from "./stages/resessionize.js";
-import { SESSION_COLUMNS, sessionizeLogs } from "./stages/sessionize.js";
+import { SESSION_COLUMNS, sessionizeOrdered } from "./stages/sessionize.js";
 import { timelineColumns, unifyLogs } from "./stages/unify.js";
 import { openStore, type TableContent, type TableStore } from "./store/index.js";
 import { tutorialStreams, validateStream, type StreamDefinition } from "./streams.js";
@@ -178,7 +178,7 @@ async function runLocked(
     const sessionized = (
       added
         ? resessionizeLogs(conform(store.scan(TABLES.sessionized), [...columns, ...SESSION_COLUMNS]), added.lazy(), { inactivity: inactivityMs })
-        : sessionizeLogs(all!.lazy(), { inactivity: inactivityMs })
+        : sessionizeOrdered(all!.lazy(), { inactivity: inactivityMs }) // in timeline order: unify and appendLogs sort
     ).collectSync();
     tables[TABLES.sessionized] = sessionized;
     // The history's rows are the sessionized rows, in the same (timeline) order, without the

@@ -1,6 +1,6 @@
 import pl from "nodejs-polars";
 import { sortTimeline } from "./timeline-order.js";
-import type { ColumnSpec } from "../columns.js";
+import { nullOf, type ColumnSpec } from "../columns.js";
 import { DEFAULT_INACTIVITY_MS, parseInactivity } from "../inactivity.js";
 
 /**
@@ -40,14 +40,27 @@ export interface SessionizeOptions {
  * sessionized.select("user_id", "timestamp", "session", "session_id").collectSync();
  */
 export function sessionizeLogs(events: pl.LazyDataFrame, options: SessionizeOptions = {}): pl.LazyDataFrame {
+  return sessionizeOrdered(sortTimeline(events), options);
+}
+
+/**
+ * `sessionizeLogs` on events already in timeline order (as `unifyLogs` and `appendLogs`
+ * give them), without sorting them again: the sort is a copy of every column. Out of
+ * order events give wrong sessions, so this is for the pipeline, not the package's API.
+ *
+ * @example
+ * sessionizeOrdered(appendLogs(batch, history), { inactivity: "30m" }); // = sessionizeLogs(…)
+ */
+export function sessionizeOrdered(events: pl.LazyDataFrame, options: SessionizeOptions = {}): pl.LazyDataFrame {
   const thresholdMicros = Math.round(parseInactivity(options.inactivity ?? DEFAULT_INACTIVITY_MS) * 1000);
   const micros = pl.col("timestamp").cast(pl.Int64);
   const newUser = pl.col("user_id").neq(pl.col("user_id").shift(1)).fillNull(true);
   const longGap = micros.diff(1, "ignore").gt(pl.lit(thresholdMicros)).fillNull(false);
   const opens = newUser.or(longGap.and(pl.col("user_action").neq(pl.lit("purchase"))));
-  return sortTimeline(events)
-    .withColumns(opens.cast(pl.Int64).cumSum().alias("session"))
-    .withColumns(
-      pl.concatString([pl.col("user_id"), pl.col("event_id").first().over("session")], ":").alias("session_id"),
-    );
+  // A session's first event_id, carried down its rows by a forward fill (no group-by).
+  const firstEvent = pl.when(pl.col("__opens")).then(pl.col("event_id")).otherwise(nullOf(pl.Utf8)).forwardFill();
+  return events
+    .withColumns(opens.alias("__opens"))
+    .withColumns(pl.col("__opens").cast(pl.Int64).cumSum().alias("session"), pl.concatString([pl.col("user_id"), firstEvent], ":").alias("session_id"))
+    .drop("__opens");
 }
