@@ -51,6 +51,15 @@ describe("quantifiers", () => {
   });
 });
 
+describe("comments", () => {
+  it("a quantifier after (?#…) applies to the atom before it (oniguruma skips comments as it reads tokens)", () => {
+    expect(onigFields("\\A(?<a>a(?#c)*)")("aaa")).toEqual({ a: "aaa" });
+    const lines = ["aaa", "a", "", "ab", "aab", "b"];
+    for (const pattern of ["(?<a>a(?#c)*)", "(?<a>a(?#c)(?#d)+b)", "\\A(?<a>a(?#c){2})", "(?<a>a*(?#c)+b)", "(?<a>(?#c)*a)", "(?<a>b|(?#c)?a)", "(?<a>a(?#c)*?)", "(?<a>^(?#c)*a)"])
+      agrees(pattern, lines);
+  });
+});
+
 describe("isolated option groups", () => {
   it("(?m) and (?i) reach to the end of the enclosing group, over the alternatives that follow", () => {
     expect(onigFields("(?<a>a(?i)b|c)")("C")).toBeNull();

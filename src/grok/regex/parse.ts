@@ -87,10 +87,16 @@ class Parser {
   private sequence(): Node {
     const pos = this.i;
     const items: Node[] = [];
+    let lastPos = pos;
     while (this.i < this.s.length && this.peek() !== "|" && this.peek() !== ")") {
       const atomPos = this.i;
       const atom = this.atom(items);
-      if (atom === null) continue;
+      if (atom === null) {
+        // a comment: oniguruma skips it as it reads tokens, so a quantifier after it applies to the atom before
+        if (items.length > 0) items.push(this.quantifiers(items.pop()!, lastPos));
+        continue;
+      }
+      lastPos = atomPos;
       items.push(this.quantifiers(atom, atomPos));
     }
     return items.length === 1 ? items[0] : { kind: "seq", items, pos };
