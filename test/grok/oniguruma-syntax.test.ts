@@ -143,6 +143,7 @@ describe("what oniguruma rejects is rejected, with the pattern and the position"
     ["x[[:foo:]]", 'Invalid regex (invalid POSIX bracket type) at position 2 of pattern "x[[:foo:]]"'],
     ["a\\xe9", 'Invalid regex (too short multibyte code string) at position 1 of pattern "a\\\\xe9"'],
     ["(a)\\2", 'Invalid regex (invalid backref number/name) at position 3 of pattern "(a)\\\\2"'],
+    ["a(?", 'Invalid regex (end pattern in group) at position 1 of pattern "a(?"'],
   ];
   it.each(REJECTED)("%s", (pattern, message) => {
     expect(onigError(pattern)).not.toBeNull();

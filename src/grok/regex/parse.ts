@@ -189,6 +189,7 @@ class Parser {
       return this.register(group, field ? { kind: "group", body, field, num: group, pos } : { kind: "group", body, capture: true, num: group, pos });
     }
     this.i++;
+    if (this.i >= this.s.length) throw new RegexSyntaxError("end pattern in group", pos);
     const rest = this.s.slice(this.i);
     const simple = (kind: "noncap" | "atomic" | "ahead" | "nahead" | "behind" | "nbehind", skip: number): Node => {
       this.i += skip;
