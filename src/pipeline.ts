@@ -10,7 +10,8 @@ import { classifyLines, splitClassified, REJECTED_COLUMNS } from "./stages/parse
 import { resessionizeLogs } from "./stages/resessionize.js";
 import { SESSION_COLUMNS, sessionizeOrdered } from "./stages/sessionize.js";
 import { timelineColumns, unifyLogs } from "./stages/unify.js";
-import { openStore, type TableContent, type TableStore } from "./store/index.js";
+import { openStore, type ColumnsOf, type TableContent, type TableStore } from "./store/index.js";
+import { releaseMemory } from "./release-memory.js";
 import { tutorialStreams, validateStream, type StreamDefinition } from "./streams.js";
 
 export type { PipelineStage, PipelineSummary, StreamSummary } from "./pipeline/summary.js";
@@ -106,25 +107,38 @@ async function runLocked(
   const state = (store.readState() ?? undefined) as PipelineState | undefined;
   const registry = registryFromState(state === undefined ? undefined : { version: state.version, files: state.files });
   const tables: Record<string, TableContent> = {};
-  /** Write `name` unless it is empty and was already stored empty. */
-  const write = (name: string, frame: pl.DataFrame) => {
-    if (frame.height > 0 || storedRows(store, name) !== 0) tables[name] = frame;
+  const rows: Record<string, number> = {};
+  const put = (name: string, content: TableContent, height: number) => {
+    tables[name] = content;
+    rows[name] = height;
+  };
+  /** Whether `name` is written: not when it is empty and was already stored empty. */
+  const changes = (name: string, frame: pl.DataFrame) => frame.height > 0 || storedRows(store, name) !== 0;
+  // Tables written as soon as they are made (the parsed streams), so that their frames can go:
+  // the time is the write stage's.
+  let stagingMs = 0;
+  const stageNow = (name: string, frame: pl.DataFrame) => {
+    const started = Date.now();
+    put(name, store.stage(name, frame), frame.height);
+    stagingMs += Date.now() - started;
   };
 
   stage("read");
   const batch = readBatch(options.logs, streams, registry, options.since);
+  const unparsed: Partial<Record<string, pl.DataFrame>> = { ...batch.lines };
 
   stage("parse");
   const summaries: Record<string, StreamSummary> = {};
   const parsed: Record<string, pl.LazyDataFrame> = {};
   const rejects: pl.LazyDataFrame[] = [];
   for (const stream of streams) {
-    const lines = batch.lines[stream.name];
+    const lines = unparsed[stream.name]!;
+    delete unparsed[stream.name]; // the lines' memory goes once they are parsed
     const classified = classifyLines(stream, lines.lazy()).collectSync();
     const split = splitClassified(stream, classified.lazy());
     const events = split.events.collectSync();
     const rejected = split.rejected.collectSync();
-    write(TABLES.parsed(stream.name), events);
+    if (changes(TABLES.parsed(stream.name), events)) stageNow(TABLES.parsed(stream.name), events);
     parsed[stream.name] = events.lazy();
     rejects.push(rejected.lazy());
     summaries[stream.name] = {
@@ -136,15 +150,18 @@ async function runLocked(
       duplicates: 0,
     };
   }
+  delete (batch as { lines?: unknown }).lines;
+  await releaseMemory();
   const newRejects = pl.concat([emptyFrame(REJECTED_COLUMNS), ...rejects], { how: "vertical" }).collectSync();
   if (newRejects.height > 0 || !store.has(TABLES.rejected)) {
     const earlier = store.has(TABLES.rejected) ? [store.scan(TABLES.rejected)] : [];
-    tables[TABLES.rejected] = pl.concat([...earlier, newRejects.lazy()], { how: "vertical" }).collectSync();
+    const rejected = pl.concat([...earlier, newRejects.lazy()], { how: "vertical" }).collectSync();
+    put(TABLES.rejected, rejected, rejected.height);
   }
 
   stage("unify");
-  const joined = unifyLogs(parsed, streams).collectSync();
-  write(TABLES.batch, joined);
+  let joined: pl.DataFrame | undefined = unifyLogs(parsed, streams).collectSync();
+  if (changes(TABLES.batch, joined)) put(TABLES.batch, joined, joined.height);
 
   stage("append");
   const columns = timelineColumns(streams);
@@ -163,12 +180,14 @@ async function runLocked(
   // in timeline order, is the history (and the store writes the one frame once for both).
   const batchIsHistory = historyRows === 0 && joined.getColumn("event_id").nUnique() === joined.height;
   const added = incremental ? newEventsOf(joined.lazy(), history).collectSync() : undefined;
-  const all = incremental ? undefined : batchIsHistory ? joined : appendLogs(joined.lazy(), history).collectSync();
+  let all = incremental ? undefined : batchIsHistory ? joined : appendLogs(joined.lazy(), history).collectSync();
   // (no history and every event_id distinct: nothing is a duplicate, and the count's sort is skipped)
   const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, history).collectSync().toRecords();
   for (const row of duplicateCounts) summaries[row.stream as string].duplicates = Number(row.duplicates);
+  for (const name of Object.keys(parsed)) delete parsed[name]; // the parsed frames are written (staged) already
   const newEvents = added ? added.height : all!.height - historyRows;
-  if (all && (newEvents > 0 || !hadHistory)) tables[TABLES.history] = all;
+  if (all && (newEvents > 0 || !hadHistory)) put(TABLES.history, all, all.height);
+  await releaseMemory();
 
   stage("sessionize");
   let sessions: number;
@@ -180,17 +199,20 @@ async function runLocked(
         ? resessionizeLogs(conform(store.scan(TABLES.sessionized), [...columns, ...SESSION_COLUMNS]), added.lazy(), { inactivity: inactivityMs })
         : sessionizeOrdered(all!.lazy(), { inactivity: inactivityMs }) // in timeline order: unify and appendLogs sort
     ).collectSync();
-    tables[TABLES.sessionized] = sessionized;
+    put(TABLES.sessionized, sessionized, sessionized.height);
     // The history's rows are the sessionized rows, in the same (timeline) order, without the
     // session columns: stored as those columns of the one file, the events are written once.
     const historyColumns = columns.map((c) => c.name);
-    if (added) tables[TABLES.history] = { columnsOf: sessionized, columns: historyColumns };
+    const asColumns: ColumnsOf = { columnsOf: sessionized, columns: historyColumns };
+    if (added) put(TABLES.history, asColumns, sessionized.height);
     for (const name of [TABLES.history, TABLES.batch]) {
-      if (all && tables[name] === all) tables[name] = { columnsOf: sessionized, columns: historyColumns };
+      if (all && tables[name] === all) put(name, asColumns, sessionized.height);
     }
+    all = joined = undefined; // what is still needed of them is in the tables to commit
+    await releaseMemory();
     stage("aggregate");
     const aggregated = aggregateSessions(sessionized.lazy()).collectSync();
-    tables[TABLES.aggregated] = aggregated;
+    put(TABLES.aggregated, aggregated, aggregated.height);
     sessions = aggregated.height;
   }
 
@@ -198,7 +220,8 @@ async function runLocked(
   const nextState: PipelineState = { ...batch.registry, inactivityMs };
   const changed = Object.keys(tables).length > 0 || JSON.stringify(nextState) !== JSON.stringify(state);
   const version = changed ? store.commit(tables, { state: nextState }).version : store.version;
-  timings.write = Date.now() - current!.started;
+  timings.write = Date.now() - current!.started + stagingMs;
+  timings.parse! -= stagingMs;
 
   const duplicates = Object.values(summaries).reduce((n, s) => n + s.duplicates, 0);
   return {
@@ -208,7 +231,7 @@ async function runLocked(
     newEvents,
     events: historyRows + newEvents,
     sessions,
-    tables: Object.fromEntries(Object.entries(tables).map(([name, content]) => [name, "columnsOf" in content ? content.columnsOf.height : content.height])),
+    tables: rows,
     version,
     timings,
     warnings: batch.warnings,

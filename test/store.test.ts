@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pl from "nodejs-polars";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { openStore, StoreConflictError } from "../src/store/index.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "sessionize-store-"));
@@ -249,5 +249,59 @@ describe("a table given as some columns of a frame", () => {
     expect(() => store.commit({ t: { columnsOf: frame, columns: ["a", "a"] } })).toThrow(`table "t" is given as columns of a frame, but names a column twice`);
     expect(store.version).toBe(0);
     expect(existsSync(join(dir, "data", "t"))).toBe(false);
+  });
+});
+
+describe("stage: a table written before its commit", () => {
+  const listParquet = (dir: string) => readdirSync(join(dir, "data"), { recursive: true }).map(String).filter((f) => f.endsWith(".parquet")).sort();
+
+  it("is written at once, invisible until the commit, then read like any table", async () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    await store.withWriteLock(() => {
+      const staged = store.stage("early", pl.DataFrame({ a: [1, 2] }));
+      expect(listParquet(dir)).toHaveLength(1); // on disk already
+      expect(openStore(dir).has("early")).toBe(false); // but no reader sees it
+      store.commit({ early: staged, late: pl.DataFrame({ b: ["x"] }) });
+    });
+    const reopened = openStore(dir);
+    expect(reopened.tables()).toEqual([
+      { name: "early", rows: 2, version: 1 },
+      { name: "late", rows: 1, version: 1 },
+    ]);
+    expect(reopened.scan("early").collectSync().getColumn("a").toArray()).toEqual([1, 2]);
+  });
+
+  it("needs the write lock, its own name, this handle and the next version; a staged table is committed once", async () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    expect(() => store.stage("t", ints(1))).toThrow(`stage("t") needs the write lock of store ${dir} (use withWriteLock)`);
+    await store.withWriteLock(() => {
+      const staged = store.stage("t", ints(1));
+      expect(() => store.commit({ other: staged })).toThrow(`table "t" was staged, but is committed as "other"`);
+      expect(() => openStore(dir).commit({ t: staged })).toThrow(`table "t" was not staged by this handle of store ${dir}, or is committed already`);
+      store.commit({ t: staged });
+      expect(() => store.commit({ t: staged })).toThrow(`table "t" was not staged by this handle of store ${dir}, or is committed already`);
+      const stale = store.stage("t", ints(2));
+      store.commit({ u: ints(3) }); // version 2 is another commit now
+      expect(() => store.commit({ t: stale })).toThrow(`table "t" was staged for version 2, but the next commit of store ${dir} is version 3`);
+    });
+    expect(openStore(dir).scan("t").collectSync().height).toBe(1);
+  });
+
+  it("left uncommitted (the process died), is removed by the next commit as a leftover", async () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    await store.withWriteLock(() => void store.stage("t", ints(1)));
+    expect(listParquet(dir)).toHaveLength(1);
+    const messages: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((m) => messages.push(String(m)) > 0);
+    try {
+      openStore(dir).commit({ u: ints(2) });
+    } finally {
+      write.mockRestore();
+    }
+    expect(listParquet(dir)).toEqual([expect.stringMatching(/^u\//)]);
+    expect(messages.join("\n")).toMatch(/removed data\/t\/00000001-[0-9a-f]+\.parquet: no version refers to it/);
   });
 });

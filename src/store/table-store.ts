@@ -87,12 +87,26 @@ export interface ColumnsOf {
 }
 
 /**
- * What `commit` takes for one table: a frame, or some columns of a frame (see {@link ColumnsOf}).
+ * A table version already written by `stage`, waiting for the `commit` that publishes it.
+ * Until then no reader sees it; if no commit comes (the process dies), the next commit
+ * removes its file as a leftover.
+ *
+ * @example
+ * const staged: StagedTable = store.stage("new_cart_logs", events); // written now, the frame can go
+ * store.commit({ new_cart_logs: staged, aggregated_sessions: aggregated });
+ */
+export interface StagedTable {
+  readonly staged: { readonly name: string; readonly version: number; readonly file: string; readonly bytes: number; readonly rows: number };
+}
+
+/**
+ * What `commit` takes for one table: a frame, some columns of a frame (see {@link ColumnsOf}),
+ * or a table written beforehand by `stage`.
  *
  * @example
  * const content: TableContent = pl.DataFrame({ a: [1, 2] });
  */
-export type TableContent = pl.DataFrame | ColumnsOf;
+export type TableContent = pl.DataFrame | ColumnsOf | StagedTable;
 
 /**
  * Where the pipeline keeps its tables between runs. The embedded default (`openStore`) is a
@@ -127,6 +141,12 @@ export interface TableStore {
    * its previous content. The same frame given for several tables (itself or some of its columns) is written once. Takes the write lock for the call unless the handle already holds it.
    */
   commit(tables: Record<string, TableContent>, meta?: CommitMeta): CommitResult;
+  /**
+   * Write table `name`'s next version now, so that the frame need not be kept until the
+   * commit; `commit` must then be given the result, under the same name, in the next commit.
+   * Needs the write lock held by this handle.
+   */
+  stage(name: string, frame: pl.DataFrame): StagedTable;
   /** Take the write lock (see `acquireLock`) and move the handle to the latest version. */
   acquireWriteLock(options?: LockOptions): Promise<WriteLock>;
   /** Run `fn` holding the write lock, releasing it afterwards whatever happens (if this handle holds it already, just run `fn`). */

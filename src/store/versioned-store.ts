@@ -8,7 +8,7 @@ import { checkLayout, DATA, LEGACY_MARKER_FORMAT, MANIFESTS, MARKER, MARKER_FORM
 import { acquireLock, tryAcquireLock, type LockOptions, type WriteLock } from "./lock.js";
 import { latestManifest, manifestPath, newManifest, publishManifest, readManifest, type Manifest, type TableEntry } from "./manifest.js";
 import { prune, readAllManifests } from "./prune.js";
-import type { ColumnsOf, CommitMeta, CommitResult, ScanOptions, TableContent, TableInfo, TableStore, TableVersion } from "./table-store.js";
+import type { ColumnsOf, CommitMeta, CommitResult, ScanOptions, StagedTable, TableContent, TableInfo, TableStore, TableVersion } from "./table-store.js";
 
 /**
  * How many versions a store keeps unless told otherwise.
@@ -93,6 +93,8 @@ function checkKeep(keep: number): number {
 class VersionedStore implements TableStore {
   private snapshot: Manifest | undefined;
   private lock: WriteLock | undefined;
+  /** Tables written by `stage` and not committed yet. */
+  private readonly staged = new Set<StagedTable>();
 
   constructor(
     readonly location: string,
@@ -141,10 +143,20 @@ class VersionedStore implements TableStore {
     return this.snapshot?.state;
   }
 
+  stage(name: string, frame: pl.DataFrame): StagedTable {
+    checkTableName(name);
+    if (!this.lock?.held()) throw new Error(`stage("${name}") needs the write lock of store ${this.location} (use withWriteLock)`);
+    const version = this.version + 1;
+    const staged: StagedTable = { staged: { name, version, ...writeDataFile(this.location, name, version, frame) } };
+    this.staged.add(staged);
+    return staged;
+  }
+
   commit(tables: Record<string, TableContent>, meta: CommitMeta = {}): CommitResult {
     for (const [name, content] of Object.entries(tables)) {
-      if (!TABLE_NAME.test(name)) throw new Error(`invalid table name "${name}": use lower-case letters, digits and underscores, starting with a letter`);
+      checkTableName(name);
       if (isColumnsOf(content)) checkColumnsOf(name, content.columnsOf.columns, content.columns);
+      if (isStaged(content)) this.checkStaged(name, content);
     }
     const keep = checkKeep(meta.keep ?? this.keep);
     const own = this.lock?.held() ? undefined : this.lockForCommit();
@@ -213,7 +225,15 @@ class VersionedStore implements TableStore {
       const byFrame = new Map<pl.DataFrame, TableEntry>();
       const committed: Record<string, TableEntry> = {};
       const contents = Object.entries(tables).sort(([, a], [, b]) => Number(isColumnsOf(a)) - Number(isColumnsOf(b)));
+      // (a staged table's file is written already; it is fsynced with the others' directories)
       for (const [name, content] of contents) {
+        if (isStaged(content)) {
+          const { file, bytes, rows } = content.staged;
+          committed[name] = { version, time, run, file, bytes, rows };
+          written.push(committed[name]);
+          this.staged.delete(content);
+          continue;
+        }
         const frame = isColumnsOf(content) ? content.columnsOf : content;
         let entry = byFrame.get(frame);
         if (!entry) {
@@ -239,6 +259,16 @@ class VersionedStore implements TableStore {
     return { version };
   }
 
+  /** A staged table is committed once, by the handle that staged it, under its name, in the commit it was staged for. */
+  private checkStaged(name: string, content: StagedTable): void {
+    const { staged } = content;
+    if (!this.staged.has(content)) throw new Error(`table "${name}" was not staged by this handle of store ${this.location}, or is committed already`);
+    if (staged.name !== name) throw new Error(`table "${staged.name}" was staged, but is committed as "${name}"`);
+    if (staged.version !== this.version + 1) {
+      throw new Error(`table "${name}" was staged for version ${staged.version}, but the next commit of store ${this.location} is version ${this.version + 1}`);
+    }
+  }
+
   private entry(name: string, version: number | undefined): TableEntry {
     const current = this.snapshot?.tables[name];
     if (version === undefined || version === current?.version) {
@@ -259,6 +289,14 @@ class VersionedStore implements TableStore {
   private manifestsUpToSnapshot(): Manifest[] {
     return readAllManifests(this.location).filter((m) => m.version <= this.version);
   }
+}
+
+function checkTableName(name: string): void {
+  if (!TABLE_NAME.test(name)) throw new Error(`invalid table name "${name}": use lower-case letters, digits and underscores, starting with a letter`);
+}
+
+function isStaged(content: TableContent): content is StagedTable {
+  return typeof (content as Partial<StagedTable>).staged === "object";
 }
 
 function isColumnsOf(content: TableContent): content is ColumnsOf {
