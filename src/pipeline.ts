@@ -126,6 +126,7 @@ async function runLocked(
   stage("read");
   const batch = readBatch(options.logs, streams, registry, options.since);
   const unparsed: Partial<Record<string, pl.DataFrame>> = { ...batch.lines };
+  await releaseMemory(); // the pieces each stream's lines were joined from
 
   stage("parse");
   const summaries: Record<string, StreamSummary> = {};
