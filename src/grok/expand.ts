@@ -12,7 +12,7 @@ export interface Expansion {
 
 const REFERENCE = /%\{([A-Za-z0-9_]+)(?::([A-Za-z0-9_@.\-]+)(?::([A-Za-z]+))?)?\}/y;
 
-/** A field name oniguruma takes as a group name (no leading digit, word characters only). */
+/** A field name oniguruma takes as a group name (word characters only; a leading digit is refused earlier). */
 const ONIG_GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -29,9 +29,9 @@ const ONIG_GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * field names may hold `-`, `.` and `@` as in Logstash (`%{WORD:@a.b-c}`; grok-js leaves
  * them unresolved too). A `:int` capture that is not an integer (`%{NUMBER:n:int}` on
  * `1.5`) is null (see castField); grok-js has no type suffix to compare with. A field name
- * that is no oniguruma group name (those extra characters, or a leading digit, which
- * oniguruma rejects in grok-js's `(?<1a>…)`) is a plain capturing group, which nothing can
- * refer to by name.
+ * with those extra characters is no oniguruma group name: it is a plain capturing group,
+ * which nothing can refer to by name. A field name with a leading digit is an error, as in
+ * grok-js, whose `(?<1a>…)` oniguruma refuses.
  *
  * @example
  * expandPattern("%{INT:n}", new Map([["INT", "\\d+"]])).text; // "(?<n>\\d+)"
@@ -69,6 +69,10 @@ export function expandPattern(pattern: string, defs: ReadonlyMap<string, string>
       if (def === undefined) throw new GrokError(`Unknown grok pattern ${name} in ${ref} ${where}`, pattern, at, source);
       if (stack.includes(name))
         throw new GrokError(`Recursive grok definition: ${[...stack.slice(stack.indexOf(name)), name].join(" → ")} (${ref} ${where})`, pattern, at, source);
+      if (field !== undefined && /^[0-9]/.test(field)) {
+        // grok-js writes (?<1a>…), which oniguruma refuses
+        throw new GrokError(`Invalid field name ${field} in ${ref} ${where}: oniguruma refuses a group name that starts with a digit (invalid group name <${field}>)`, pattern, at, source);
+      }
       if (field !== undefined) {
         out.fieldsAt.set(length(), { name: field, type: (type as FieldRef["type"]) ?? "string" });
         for (const c of ONIG_GROUP_NAME.test(field) ? `(?<${field}>` : "(") push(c, source, at);

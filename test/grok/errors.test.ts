@@ -24,6 +24,12 @@ describe("pattern errors name the pattern and the position", () => {
     expect([e.position, e.source]).toEqual([1, "A"]);
   });
 
+  it("a field name starting with a digit, which grok-js's oniguruma refuses too", () => {
+    const e = errorOf(() => compileGrok("id=%{WORD:1a}"));
+    expect(e.message).toBe('Invalid field name 1a in %{WORD:1a} at position 3 of pattern "id=%{WORD:1a}": oniguruma refuses a group name that starts with a digit (invalid group name <1a>)');
+    expect([e.position, e.source]).toEqual([3, "pattern"]);
+  });
+
   it("recursive definitions", () => {
     const e = errorOf(() => compileGrok("x %{A}", { definitions: { A: "a%{B}", B: "b%{A}" } }));
     expect(e.message).toBe('Recursive grok definition: A → B → A (%{A} at position 1 of definition B (used by pattern "x %{A}"))');
