@@ -37,7 +37,7 @@ export interface PlannedRead {
   size: number;
   /** The registry entry this file continues, if any. */
   previous?: IngestedFile;
-  /** Rotated (`x.log.1`) or gzip: it will not grow, so a last line without its newline is taken. */
+  /** Gzip, an older rotation (`x.log.2`), or `x.log.1` left alone for `settleMs`: it will not grow, so a last line without its newline is taken. */
   final: boolean;
   /**
    * Set on a copy of content another file of this run also holds (a `gzip -k` or
@@ -76,10 +76,34 @@ export interface ReadPlan {
 export interface PlanOptions {
   /** Ignore files last modified before this instant (the tutorial's `initial_last_modified`). */
   since?: Date;
+  /**
+   * How long the first rotation (`x.log.1`) must have been left unmodified before its last
+   * line without a newline is taken as complete. Default {@link SETTLE_MS}.
+   */
+  settleMs?: number;
+  /** The time to judge that by (default: now). */
+  now?: number;
 }
 
+/**
+ * A rename rotation (`x.log` → `x.log.1`) leaves the application writing to the renamed
+ * file until it reopens its log (logrotate's postrotate signal): the end of a line it was
+ * writing can still arrive in `x.log.1`. So the first rotation's last line without a
+ * newline is held back, like the live file's, until the file has been left alone this long
+ * (5 s, as Fluentd's `rotate_wait`); older rotations and gzip files are final at once.
+ *
+ * @example
+ * planReads("logs", tutorialStreams, registry, { settleMs: SETTLE_MS });
+ */
+export const SETTLE_MS = 5_000;
+
 const idOf = (x: { dev: number; ino: number }) => `${x.dev}:${x.ino}`;
-const isFinal = (file: LogFile) => file.rotation > 0 || file.name.endsWith(".gz");
+/** Whether `file` will not grow any more, so that a last line without its newline is complete. */
+function isFinal(file: LogFile, source: ContentSource, options: PlanOptions): boolean {
+  if (file.name.endsWith(".gz") || file.rotation >= 2) return true;
+  if (file.rotation === 0) return false;
+  return source.mtimeMs <= (options.now ?? Date.now()) - (options.settleMs ?? SETTLE_MS);
+}
 
 /** The files of one stream, each opened once, checked against a second listing. */
 interface Snapshot {
@@ -292,7 +316,7 @@ function planStream(logs: string, stream: string, known: IngestedFile[], options
     else unmatched.push(c);
   }
 
-  const base = (c: Candidate) => ({ stream, file: c.file, dev: c.source.dev, ino: c.source.ino, final: isFinal(c.file), source: c.source });
+  const base = (c: Candidate) => ({ stream, file: c.file, dev: c.source.dev, ino: c.source.ino, final: isFinal(c.file, c.source, options), source: c.source });
   const sizeOf = (c: Candidate) => c.knownSize ?? c.source.size();
   const ordered: PlannedRead[] = [];
   for (const { entry, members } of groups.values()) {

@@ -96,7 +96,8 @@ export function readPlan(plan: ReadPlan): { files: FileRead[]; registry: FileReg
         continue;
       }
       const result = readLinesFrom(read.source, { label: read.file.name, offset: read.offset, firstLine: read.firstLine, includePartial: read.final });
-      const kind: ReadKind = read.copyOf && read.offset > 0 ? (result.endOffset > read.offset ? "grown" : "unchanged") : read.kind;
+      // A file that grew only by a line still being written (held back) has nothing new yet.
+      const kind: ReadKind = (read.copyOf && read.offset > 0) || read.kind === "grown" ? (result.endOffset > read.offset ? "grown" : "unchanged") : read.kind;
       record(read, kind, result.lines, {
         endOffset: result.endOffset,
         nextLine: result.nextLine,

@@ -5,13 +5,16 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { emptyRegistry, type FileRegistry } from "../../src/ingest/file-registry.js";
-import { planReads, type PlannedRead } from "../../src/ingest/plan-reads.js";
+import { planReads, SETTLE_MS, type PlannedRead } from "../../src/ingest/plan-reads.js";
 import { readPlan } from "../../src/ingest/read-plan.js";
 import { webStream } from "../../src/streams.js";
 
+/** A moment when every file written by a test has been left alone for longer than SETTLE_MS. */
+const settled = () => Date.now() + SETTLE_MS + 1000;
+
 /** One run's reading, as the pipeline does it: plan, read what is new, update the registry. */
-function ingest(dir: string, registry: FileRegistry, since?: Date) {
-  const plan = planReads(dir, [webStream], registry, { since });
+function ingest(dir: string, registry: FileRegistry, since?: Date, now?: number) {
+  const plan = planReads(dir, [webStream], registry, { since, now });
   const kinds = plan.reads.map((r: PlannedRead) => `${r.file.name}:${r.kind}`);
   const { files, registry: next } = readPlan(plan);
   const read: Record<string, string[]> = {};
@@ -148,7 +151,7 @@ describe("planReads: every line exactly once through copies, skips and renames",
     copyFileSync(path(), path(".1"));
     truncateSync(path(), 0);
     appendFileSync(path(), "b1\nb2\n");
-    run = ingest(dir, run.registry);
+    run = ingest(dir, run.registry, undefined, settled());
     expect(run.read).toEqual({ "web_activity.log.1 (grown)": ["a3", "a4-cut"], "web_activity.log (new)": ["b1", "b2"] });
     // next rotation: the copy is compressed, the live file renamed, a new live file
     writeFileSync(path(".2.gz"), gzipSync(readFileSync(path(".1"))));
@@ -163,7 +166,7 @@ describe("planReads: every line exactly once through copies, skips and renames",
     const { dir, path } = setup();
     writeFileSync(path(".1"), "a1\na2-unterminated");
     writeFileSync(path(), "b1\n");
-    let run = ingest(dir, emptyRegistry());
+    let run = ingest(dir, emptyRegistry(), undefined, settled());
     expect(run.read).toEqual({ "web_activity.log.1 (new)": ["a1", "a2-unterminated"], "web_activity.log (new)": ["b1"] });
     writeFileSync(path(".1.gz"), gzipSync(readFileSync(path(".1"))));
     run = ingest(dir, run.registry);
@@ -200,8 +203,11 @@ describe("planReads: every line exactly once through copies, skips and renames",
     expect(run.read).toEqual({ "web_activity.log (new)": ["a1"] });
     renameSync(path(), path(".1"));
     writeFileSync(path(), "b1\n");
+    // just rotated: the application may still be writing the line's end into x.log.1
     run = ingest(dir, run.registry);
-    expect(run.read).toEqual({ "web_activity.log.1 (grown)": ["a2-par"], "web_activity.log (new)": ["b1"] });
+    expect(run.read).toEqual({ "web_activity.log (new)": ["b1"] });
+    run = ingest(dir, run.registry, undefined, settled());
+    expect(run.read).toEqual({ "web_activity.log.1 (grown)": ["a2-par"] });
     run = ingest(dir, run.registry);
     expect(run.read).toEqual({});
     writeFileSync(path(".2.gz"), gzipSync(readFileSync(path(".1")))); // gzip of an old file
@@ -209,6 +215,40 @@ describe("planReads: every line exactly once through copies, skips and renames",
     run = ingest(dir, run.registry);
     expect(run.read).toEqual({});
     expect(run.done).toContain("web_activity.log.2.gz:unchanged");
+  });
+
+  it("rename rotation while the application still writes to the renamed file: the line it completes there is read whole", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(), "a1\na2-beg");
+    let run = ingest(dir, emptyRegistry());
+    renameSync(path(), path(".1"));
+    writeFileSync(path(), "b1\n");
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log (new)": ["b1"] });
+    appendFileSync(path(".1"), "-end\na3\n"); // through the descriptor it opened before the rotation
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log.1 (grown)": ["a2-beg-end", "a3"] });
+    // the next rotation makes it x.log.2: final at once, nothing left to read
+    renameSync(path(".1"), path(".2"));
+    renameSync(path(), path(".1"));
+    writeFileSync(path(), "");
+    expect(Object.values(ingest(dir, run.registry).read).flat()).toEqual([]);
+  });
+
+  it("a first rotation's unterminated last line is taken once the file has been left alone for SETTLE_MS, or once rotated further", () => {
+    const { dir, path } = setup();
+    writeFileSync(path(".1"), "a1\na2-cut");
+    let run = ingest(dir, emptyRegistry());
+    expect(run.read).toEqual({ "web_activity.log.1 (new)": ["a1"] });
+    const mtime = (Date.now() - SETTLE_MS - 1000) / 1000;
+    utimesSync(path(".1"), mtime, mtime); // left alone long enough
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log.1 (grown)": ["a2-cut"] });
+    writeFileSync(path(".1"), "c1\nc2-cut");
+    run = ingest(dir, run.registry);
+    renameSync(path(".1"), path(".2")); // rotated further: final
+    run = ingest(dir, run.registry);
+    expect(run.read).toEqual({ "web_activity.log.2 (grown)": ["c2-cut"] });
   });
 
   it("takes the unterminated last line of a live file compressed by rotation before it was seen rotated", () => {
