@@ -85,6 +85,17 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
   return store.withWriteLock(() => runLocked(options, streams, inactivityMs, store), { wait: options.wait });
 }
 
+/**
+ * The state as far as a commit is concerned. A birth time the registry learns for a file
+ * it already knows (recorded once the file is 2 s old, see `recordedBirth`) is not a change
+ * worth a version of its own: it is committed with the next run that changes anything, and
+ * a run in which no line arrived commits nothing.
+ */
+function stateKey(state: PipelineState | undefined): string {
+  if (state === undefined) return "";
+  return JSON.stringify({ ...state, files: state.files.map(({ birth: _birth, ...file }) => file) });
+}
+
 /** Row count of `name` in the store, or undefined when it has no such table. */
 function storedRows(store: TableStore, name: string): number | undefined {
   return store.tables().find((t) => t.name === name)?.rows;
@@ -219,7 +230,7 @@ async function runLocked(
 
   stage("write");
   const nextState: PipelineState = { ...batch.registry, inactivityMs };
-  const changed = Object.keys(tables).length > 0 || JSON.stringify(nextState) !== JSON.stringify(state);
+  const changed = Object.keys(tables).length > 0 || stateKey(nextState) !== stateKey(state);
   const version = changed ? store.commit(tables, { state: nextState }).version : store.version;
   timings.write = Date.now() - current!.started + stagingMs;
   timings.parse! -= stagingMs;

@@ -85,6 +85,19 @@ describe("incremental runs", () => {
     expect(finalTables(store)).toEqual(finalTables(single));
   });
 
+  it("commits nothing when no line arrived, even once the files are old enough for their birth times to be recorded", async () => {
+    const logs = tempDir();
+    const store = join(tempDir(), "store");
+    for (const s of STREAMS) writeFileSync(join(logs, `${s}_activity.log`), fixture(s, ".2"));
+    await runPipeline({ logs, store }); // the files are new: no birth time recorded yet
+    await runPipeline({ logs, store }); // the batch tables become empty
+    const version = openStore(store).version;
+    await new Promise((resolve) => setTimeout(resolve, 2_200)); // now older than the 2 s margin
+    const idle = await runPipeline({ logs, store });
+    expect(idle.newEvents).toBe(0);
+    expect(openStore(store).version).toBe(version);
+  });
+
   it("reads each line once through copytruncate and gzip -k copies, then a rename rotation", async () => {
     const logs = tempDir();
     const store = join(tempDir(), "store");
