@@ -23,10 +23,10 @@ export { readPlan, type FileRead } from "./ingest/read-plan.js";
 export { readBatch, type Batch } from "./pipeline/read-batch.js";
 export { parseLogs, classifyLines, splitClassified, parsedColumns, REJECTED_COLUMNS, type ParsedLogs } from "./stages/parse.js";
 export { unifyLogs, timelineColumns, TIMELINE_LEAD_COLUMNS } from "./stages/unify.js";
-export { appendLogs, countDuplicates } from "./stages/append.js";
+export { appendLogs, countDuplicates, newEvents } from "./stages/append.js";
 export { resessionizeLogs } from "./stages/resessionize.js";
 export { sortTimeline, TIMELINE_ORDER } from "./stages/timeline-order.js";
-export { sessionizeLogs, type SessionizeOptions } from "./stages/sessionize.js";
+export { sessionizeLogs, SESSION_COLUMNS, type SessionizeOptions } from "./stages/sessionize.js";
 export { aggregateSessions, AGGREGATED_COLUMNS } from "./stages/aggregate.js";
 export {
   openStore,
@@ -35,12 +35,15 @@ export {
   StoreConflictError,
   StoreDamagedError,
   StoreLockedError,
+  type ColumnsOf,
   type CommitMeta,
   type CommitResult,
   type LockHolder,
   type LockOptions,
   type OpenStoreOptions,
   type ScanOptions,
+  type StagedTable,
+  type TableContent,
   type TableInfo,
   type TableStore,
   type TableVersion,
