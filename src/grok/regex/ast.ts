@@ -51,3 +51,26 @@ export type Node =
 export type GroupRef = { call: true; num: number; name?: string; text: string } | { call: false; nums: number[]; open: boolean };
 
 export type NodeKind = Node["kind"];
+
+/**
+ * The direct children of a node (a look-around's body included; an unsupported node's body is
+ * not, the vectorized engine never walks into one).
+ *
+ * @example
+ * children(parse("a|b")).length; // 2
+ */
+export function children(n: Node): Node[] {
+  switch (n.kind) {
+    case "seq":
+      return n.items;
+    case "alt":
+      return n.branches;
+    case "group":
+    case "atomic":
+    case "repeat":
+    case "look":
+      return [n.body];
+    default:
+      return [];
+  }
+}

@@ -1,4 +1,4 @@
-import type { GroupRef, Node } from "./ast.js";
+import { children as directChildren, type GroupRef, type Node } from "./ast.js";
 import { RegexSyntaxError } from "./syntax-error.js";
 
 type Group = Extract<Node, { kind: "group" }>;
@@ -37,23 +37,10 @@ function encloseBody(n: Node): Node | null {
   return null;
 }
 
-/** The nodes under `n` in oniguruma's tree walks (calls not followed). */
+/** The nodes under `n` in oniguruma's tree walks (calls not followed): an unsupported node's body too. */
 function children(n: Node): Node[] {
-  switch (n.kind) {
-    case "seq":
-      return n.items;
-    case "alt":
-      return n.branches;
-    case "group":
-    case "atomic":
-    case "repeat":
-    case "look":
-      return [n.body];
-    case "unsupported":
-      return n.body ? [n.body] : [];
-    default:
-      return [];
-  }
+  if (n.kind === "unsupported") return n.body ? [n.body] : [];
+  return directChildren(n);
 }
 
 class Checker {

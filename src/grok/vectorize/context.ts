@@ -1,5 +1,7 @@
-import type { Node } from "../regex/ast.js";
+import { children, type Node } from "../regex/ast.js";
 import { CharSet } from "../regex/charset.js";
+
+export { children };
 
 /**
  * What a node can consume first (or last): a superset of the characters, whether it can
@@ -106,27 +108,6 @@ export function parentsOf(root: Node): Parents {
   return parents;
 }
 
-/**
- * The direct children of a node (a look-around's body included).
- *
- * @example
- * children(parse("a|b")).length; // 2
- */
-export function children(n: Node): Node[] {
-  switch (n.kind) {
-    case "seq":
-      return n.items;
-    case "alt":
-      return n.branches;
-    case "group":
-    case "atomic":
-    case "repeat":
-    case "look":
-      return [n.body];
-    default:
-      return [];
-  }
-}
 
 /**
  * What can come right after node `n` inside the pattern rooted where `parents` was built.
