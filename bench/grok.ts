@@ -1,6 +1,8 @@
 // npm run bench:grok — parses one million tutorial-format lines per stream with the
 // vectorized grok engine, with grok-js parseSync line by line, and with DuckDB's
-// regexp_extract, in the same run, and prints lines per second for each.
+// regexp_extract, in the same run, and prints lines per second for each, once it has
+// checked that the three give the same captures on every line (an empty capture and no
+// match count as null for all three); it refuses to report a figure otherwise.
 // Lines: the tutorial's own logs (../shared/tutorial-logs) when present, else the
 // repo's fixtures, repeated to one million per stream.
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -27,6 +29,22 @@ function sampleLines(stream: string): string[] {
   return Array.from({ length: N }, (_, i) => lines[i % lines.length]);
 }
 
+/** An empty capture, a missing one and a line that does not match are all null. */
+const norm = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : String(v));
+
+/** The first few (line, field) where the engine, grok-js and DuckDB give different captures. */
+function differingCaptures(fields: string[], ours: pl.DataFrame, js: (Record<string, string> | null)[], db: unknown[][]): string[] {
+  const columns = fields.map((f) => ours.getColumn(f).toArray());
+  const found: string[] = [];
+  for (let i = 0; i < js.length && found.length < 5; i++) {
+    fields.forEach((f, k) => {
+      const [a, b, c] = [norm(columns[k][i]), norm(js[i]?.[f]), norm(db[i]?.[k])];
+      if (a !== b || a !== c) found.push(`line ${i + 1}, ${f}: sessionize ${JSON.stringify(a)}, grok-js ${JSON.stringify(b)}, duckdb ${JSON.stringify(c)}`);
+    });
+  }
+  return found;
+}
+
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 const rate = (s: number) => `${Math.round(N / s).toLocaleString("en-US")} lines/s (${s.toFixed(2)} s)`;
 
@@ -46,9 +64,10 @@ for (const [stream, pattern] of Object.entries(PATTERNS)) {
   const matched = Number(out.getColumn("__grok_matched").cast(pl.Int32).sum());
 
   const p = grokJs.createPattern(pattern);
+  const jsResults: (Record<string, string> | null)[] = new Array(lines.length);
   t0 = process.hrtime.bigint();
   let jsMatched = 0;
-  for (const l of lines) if (p.parseSync(l)) jsMatched++;
+  for (let i = 0; i < lines.length; i++) if ((jsResults[i] = p.parseSync(lines[i]))) jsMatched++;
   const js = seconds(t0);
 
   const file = join(tmp, `${stream}.log`);
@@ -61,7 +80,15 @@ for (const [stream, pattern] of Object.entries(PATTERNS)) {
   const db = seconds(t0);
   const dbMatched = Number((await duck.runAndReadAll(`SELECT count(*) FILTER (WHERE s.${compiled.fields[0].name} <> '') FROM ${stream}_out`)).getRows()[0][0]);
 
-  console.log(`\n${stream} (engine: ${compiled.engine}; matched: ours ${matched}, grok-js ${jsMatched}, duckdb ${dbMatched})`);
+  const fields = compiled.fields.map((f) => f.name);
+  const dbRows = (await duck.runAndReadAll(`SELECT ${fields.map((f) => `s.${f}`).join(", ")} FROM ${stream}_out`)).getRows();
+  const differences = differingCaptures(fields, out, jsResults, dbRows);
+  if (differences.length > 0) {
+    console.error(`\n${stream}: the three do not give the same captures; no figure is reported:\n  ${differences.join("\n  ")}`);
+    process.exit(1);
+  }
+
+  console.log(`\n${stream} (engine: ${compiled.engine}; matched: ours ${matched}, grok-js ${jsMatched}, duckdb ${dbMatched}; the same captures on all ${N.toLocaleString("en-US")} lines)`);
   console.log(`  sessionize vectorized  ${rate(vec)}`);
   console.log(`  grok-js parseSync      ${rate(js)}   → vectorized is ${(js / vec).toFixed(1)}x faster`);
   console.log(`  duckdb regexp_extract  ${rate(db)}   → vectorized is ${(db / vec).toFixed(2)}x as fast`);
