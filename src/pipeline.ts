@@ -5,7 +5,7 @@ import { parseInactivity } from "./inactivity.js";
 import { readBatch } from "./pipeline/read-batch.js";
 import type { PipelineStage, PipelineSummary, StreamSummary } from "./pipeline/summary.js";
 import { aggregateSessions } from "./stages/aggregate.js";
-import { appendLogs, countDuplicates, newEvents as newEventsOf } from "./stages/append.js";
+import { appendLogs, countDuplicates, historyCopies, newEvents as newEventsOf } from "./stages/append.js";
 import { classifyLines, splitClassified, REJECTED_COLUMNS } from "./stages/parse.js";
 import { resessionizeLogs } from "./stages/resessionize.js";
 import { SESSION_COLUMNS, sessionizeOrdered } from "./stages/sessionize.js";
@@ -191,10 +191,12 @@ async function runLocked(
   // With no history and no repeated event_id, appending changes nothing: the batch, already
   // in timeline order, is the history (and the store writes the one frame once for both).
   const batchIsHistory = historyRows === 0 && joined.getColumn("event_id").nUnique() === joined.height;
-  const added = incremental ? newEventsOf(joined.lazy(), history).collectSync() : undefined;
+  // The history's event_ids that the batch holds too, read once: all that the new events and the duplicate count need of it.
+  const copies = batchIsHistory ? undefined : historyCopies(history, joined.lazy()).collectSync().lazy();
+  const added = incremental ? newEventsOf(joined.lazy(), copies!).collectSync() : undefined;
   let all = incremental ? undefined : batchIsHistory ? joined : appendLogs(joined.lazy(), history).collectSync();
   // (no history and every event_id distinct: nothing is a duplicate, and the count's sort is skipped)
-  const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, history).collectSync().toRecords();
+  const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, copies!).collectSync().toRecords();
   for (const row of duplicateCounts) summaries[row.stream as string].duplicates = Number(row.duplicates);
   for (const name of Object.keys(parsed)) delete parsed[name]; // the parsed frames are written (staged) already
   const newEvents = added ? added.height : all!.height - historyRows;

@@ -4,17 +4,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BIRTH_MARGIN_MS } from "../../src/ingest/file-identity.js";
 import { emptyRegistry, type FileRegistry, type IngestedFile } from "../../src/ingest/file-registry.js";
-import { planReads } from "../../src/ingest/plan-reads.js";
-import { readPlan } from "../../src/ingest/read-plan.js";
-import { webStream } from "../../src/streams.js";
+import { ingest } from "../support/ingest.js";
 
-/** One run's reading: the lines of each file read, by name and kind, and the next registry. */
-function ingest(dir: string, registry: FileRegistry) {
-  const { files, registry: next } = readPlan(planReads(dir, [webStream], registry));
-  const read: Record<string, string[]> = {};
-  for (const f of files) if (f.kind !== "unchanged") read[`${f.read.file.name} (${f.kind})`] = f.lines.getColumn("message").toArray() as string[];
-  return { read, registry: next };
-}
 
 /** Content alike in its first and last KiB whatever `middle` (of one length). */
 const content = (middle: string) => `${"A".repeat(1500)}\n${middle}\n${"B".repeat(1500)}\n`;

@@ -5,24 +5,16 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { emptyRegistry, type FileRegistry } from "../../src/ingest/file-registry.js";
-import { planReads, SETTLE_MS, type PlannedRead } from "../../src/ingest/plan-reads.js";
+import { planReads, SETTLE_MS } from "../../src/ingest/plan-reads.js";
 import { readPlan } from "../../src/ingest/read-plan.js";
 import { webStream } from "../../src/streams.js";
+import { ingest as ingestWeb } from "../support/ingest.js";
 
 /** A moment when every file written by a test has been left alone for longer than SETTLE_MS. */
 const settled = () => Date.now() + SETTLE_MS + 1000;
 
-/** One run's reading, as the pipeline does it: plan, read what is new, update the registry. */
-function ingest(dir: string, registry: FileRegistry, since?: Date, now?: number) {
-  const plan = planReads(dir, [webStream], registry, { since, now });
-  const kinds = plan.reads.map((r: PlannedRead) => `${r.file.name}:${r.kind}`);
-  const { files, registry: next } = readPlan(plan);
-  const read: Record<string, string[]> = {};
-  for (const f of files) {
-    if (f.kind !== "unchanged") read[`${f.read.file.name} (${f.kind})`] = f.lines.getColumn("message").toArray() as string[];
-  }
-  return { read, registry: next, kinds, done: files.map((f) => `${f.read.file.name}:${f.kind}`), warnings: plan.warnings };
-}
+/** `ingest` with this file's positional `since` and `now`. */
+const ingest = (dir: string, registry: FileRegistry, since?: Date, now?: number) => ingestWeb(dir, registry, { since, now });
 
 describe("planReads: reading only what is new", () => {
   it("follows a rotation sequence: rotate, partial line, completion, idle run, gzip rotation", () => {

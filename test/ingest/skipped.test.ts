@@ -2,10 +2,8 @@ import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { emptyRegistry, type FileRegistry } from "../../src/ingest/file-registry.js";
-import { planReads } from "../../src/ingest/plan-reads.js";
-import { readPlan } from "../../src/ingest/read-plan.js";
-import { webStream } from "../../src/streams.js";
+import { emptyRegistry } from "../../src/ingest/file-registry.js";
+import { ingest } from "../support/ingest.js";
 
 // Opening a file fails with the code set here for its path: permission denied even when the
 // tests run as root, or a file that vanished between listing the directory and opening it.
@@ -30,12 +28,6 @@ vi.mock("../../src/io/content-source.js", async (importOriginal) => {
   };
 });
 
-function ingest(dir: string, registry: FileRegistry) {
-  const plan = planReads(dir, [webStream], registry);
-  const { files, registry: next } = readPlan(plan);
-  const read = Object.fromEntries(files.filter((f) => f.kind !== "unchanged").map((f) => [`${f.read.file.name} (${f.kind})`, f.lines.getColumn("message").toArray()]));
-  return { read, registry: next, warnings: plan.warnings };
-}
 
 describe("files skipped for a run keep their entries, and are read once when retried", () => {
   it("an unreadable file: skipped with a warning, then read from where it was, not from the start", () => {
