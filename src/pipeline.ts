@@ -135,8 +135,8 @@ async function runLocked(
   };
 
   stage("read");
-  const batch = readBatch(options.logs, streams, registry, options.since);
-  const unparsed: Partial<Record<string, pl.DataFrame>> = { ...batch.lines };
+  // The lines are held by `unparsed` alone, so that each stream's go once it is parsed.
+  const { lines: unparsed, ...batch } = readBatch(options.logs, streams, registry, options.since);
   await releaseMemory(); // the pieces each stream's lines were joined from
 
   stage("parse");
@@ -144,7 +144,7 @@ async function runLocked(
   const parsed: Record<string, pl.LazyDataFrame> = {};
   const rejects: pl.LazyDataFrame[] = [];
   for (const stream of streams) {
-    const lines = unparsed[stream.name]!;
+    const lines = unparsed[stream.name];
     delete unparsed[stream.name]; // the lines' memory goes once they are parsed
     const classified = classifyLines(stream, lines.lazy()).collectSync();
     const split = splitClassified(stream, classified.lazy());
@@ -162,7 +162,6 @@ async function runLocked(
       duplicates: 0,
     };
   }
-  delete (batch as { lines?: unknown }).lines;
   await releaseMemory();
   const newRejects = pl.concat([emptyFrame(REJECTED_COLUMNS), ...rejects], { how: "vertical" }).collectSync();
   if (newRejects.height > 0 || !store.has(TABLES.rejected)) {
