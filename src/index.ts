@@ -23,7 +23,7 @@ export { readPlan, type FileRead } from "./ingest/read-plan.js";
 export { readBatch, type Batch } from "./pipeline/read-batch.js";
 export { parseLogs, classifyLines, splitClassified, parsedColumns, REJECTED_COLUMNS, type ParsedLogs } from "./stages/parse.js";
 export { unifyLogs, timelineColumns, TIMELINE_LEAD_COLUMNS } from "./stages/unify.js";
-export { appendLogs, countDuplicates, newEvents } from "./stages/append.js";
+export { appendLogs, countDuplicates, historyCopies, newEvents } from "./stages/append.js";
 export { resessionizeLogs } from "./stages/resessionize.js";
 export { sortTimeline, TIMELINE_ORDER } from "./stages/timeline-order.js";
 export { sessionizeLogs, SESSION_COLUMNS, type SessionizeOptions } from "./stages/sessionize.js";
