@@ -27,6 +27,22 @@ describe("openStore: tables, scans, schemas", () => {
     expect(files(dir, "manifests")).toEqual(["00000001.json"]);
   });
 
+  it("keeps a large table's rows in their order, with every value and dtype", () => {
+    // several row groups and morsels: a sink that reorders them would fail this
+    const n = 1_500_003;
+    const order = Array.from({ length: n }, (_, i) => (i * 7919) % n);
+    const frame = pl.DataFrame({
+      k: order,
+      s: order.map((x) => (x % 97 === 0 ? null : `v${x}`)),
+      t: pl.Series("t", order.map((x) => x * 1_000), pl.Int64).cast(pl.Datetime("us", "UTC")),
+    });
+    const store = openStore(join(tempDir(), "s"), { create: true });
+    store.commit({ big: frame });
+    const back = store.scan("big").collectSync();
+    expect(back.schema).toEqual(frame.schema);
+    expect(back.frameEqual(frame, true)).toBe(true);
+  });
+
   it("keeps zero-row tables with their schema", () => {
     const store = openStore(join(tempDir(), "s"), { create: true });
     store.commit({ empty: pl.DataFrame([pl.Series("when", [], pl.Datetime("us", "UTC")), pl.Series("n", [], pl.Int32)]) });
