@@ -1,4 +1,5 @@
 import pl, { type DataType } from "nodejs-polars";
+import { cachedExpr } from "./expr-cache.js";
 
 /**
  * The column types a stream may declare, by name. Kept as plain strings so that a
@@ -48,7 +49,7 @@ export function polarsType(type: ColumnType): DataType {
  * frame.withColumns(nullOf(pl.Utf8).alias("defect"));
  */
 export function nullOf(dtype: DataType): pl.Expr {
-  return pl.lit(null).cast(dtype);
+  return cachedExpr(`null:${String(dtype)}`, () => pl.lit(null).cast(dtype));
 }
 
 /**
@@ -85,8 +86,8 @@ export function conform(frame: pl.LazyDataFrame, columns: readonly ColumnSpec[])
   return frame.select(
     ...columns.map((c) =>
       present.has(c.name)
-        ? pl.col(c.name).cast(polarsType(c.type))
-        : pl.lit(null).cast(polarsType(c.type)).alias(c.name),
+        ? cachedExpr(`conform:${c.type}:${c.name}`, () => pl.col(c.name).cast(polarsType(c.type)))
+        : cachedExpr(`null:${c.type}:${c.name}`, () => nullOf(polarsType(c.type)).alias(c.name)),
     ),
   );
 }

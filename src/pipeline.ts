@@ -146,7 +146,7 @@ async function runLocked(
   for (const stream of streams) {
     const lines = unparsed[stream.name];
     delete unparsed[stream.name]; // the lines' memory goes once they are parsed
-    const classified = classifyLines(stream, lines.lazy()).collectSync();
+    const classified = classifyLines(stream, lines.lazy()).collectSync({ engine: "streaming" });
     const split = splitClassified(stream, classified.lazy());
     const events = split.events.collectSync();
     const rejected = split.rejected.collectSync();

@@ -1,6 +1,7 @@
 import * as nodeBuffer from "node:buffer";
 import pl from "nodejs-polars";
 import { nullOf } from "../columns.js";
+import { cachedExpr } from "../expr-cache.js";
 import { openContent, type ContentSource } from "./content-source.js";
 
 /**
@@ -207,9 +208,16 @@ function csvLines(label: string, bytes: Buffer, firstLine: number): pl.DataFrame
   return read
     .lazy()
     .withRowIndex("line_number", firstLine)
-    .select(pl.lit(label).alias("file"), pl.col("line_number").cast(pl.Int64), pl.col(read.columns[0]).cast(pl.Utf8).fillNull(pl.lit("")).alias("message"), nullOf(pl.Utf8).alias("defect"))
+    .select(pl.lit(label).alias("file"), ...csvColumns(read.columns[0]))
     .collectSync();
 }
+
+/** `line_number`, `message` and `defect` of the CSV reader's one column (built once: see `cachedExpr`). */
+const csvColumns = (column: string) => [
+  cachedExpr("lines:line_number", () => pl.col("line_number").cast(pl.Int64)),
+  cachedExpr(`lines:message:${column}`, () => pl.col(column).cast(pl.Utf8).fillNull(pl.lit("")).alias("message")),
+  cachedExpr("lines:defect", () => nullOf(pl.Utf8).alias("defect")),
+];
 
 /** Any piece of complete lines: decoded in JavaScript (bad UTF-8 marked line by line), split by Polars. */
 function generalLines(label: string, bytes: Buffer, firstLine: number): pl.DataFrame {

@@ -4,6 +4,7 @@ import { compileGrok } from "../grok/index.js";
 import { validateStream, type StreamDefinition, type StreamColumn } from "../streams.js";
 import { parseIsoTimestamp } from "../timestamps.js";
 import { LINE_COLUMNS } from "../io/read-lines.js";
+import { cachedExpr } from "../expr-cache.js";
 
 /**
  * The columns of `rejected_lines`: where the line was, the line, and why it was rejected.
@@ -61,9 +62,12 @@ function firstNonNull(exprs: pl.Expr[]): pl.Expr {
 }
 const captureColumn = (column: StreamColumn) => `__capture_${column.from ?? column.name}`;
 
+/** The column's typed value from its capture, under the column's name (shared by streams that have the column). */
 function typedValue(column: StreamColumn): pl.Expr {
-  const capture = pl.col(captureColumn(column));
-  return column.type === "timestamp" ? parseIsoTimestamp(capture) : capture.cast(polarsType(column.type));
+  return cachedExpr(`parse:typed:${column.name}:${captureColumn(column)}:${column.type}`, () => {
+    const capture = pl.col(captureColumn(column));
+    return (column.type === "timestamp" ? parseIsoTimestamp(capture) : capture.cast(polarsType(column.type))).alias(column.name);
+  });
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -78,14 +82,19 @@ const TYPE_WORDS: Record<string, string> = {
 function valueProblems(stream: StreamDefinition): pl.Expr[] {
   const problems: pl.Expr[] = [];
   for (const column of stream.columns) {
-    const capture = pl.col(captureColumn(column));
+    const key = `${column.name}:${captureColumn(column)}`;
+    const capture = () => pl.col(captureColumn(column));
     if (["timestamp", "event_id", "user_id", "event_type"].includes(column.name)) {
-      problems.push(pl.when(capture.isNull()).then(pl.lit(`${column.name} is missing`)).otherwise(nullOf(pl.Utf8)));
+      problems.push(cachedExpr(`parse:missing:${key}`, () => pl.when(capture().isNull()).then(pl.lit(`${column.name} is missing`)).otherwise(nullOf(pl.Utf8))));
     }
     if (column.type !== "string") {
       // the message is built only for the rows that need it (`+` keeps a null a null)
-      const bad = pl.when(capture.isNotNull().and(pl.col(column.name).isNull())).then(capture).otherwise(nullOf(pl.Utf8));
-      problems.push(pl.lit(`${column.name} '`).add(bad).add(pl.lit(`' is not ${TYPE_WORDS[column.type]}`)));
+      problems.push(
+        cachedExpr(`parse:bad:${key}:${column.type}`, () => {
+          const bad = pl.when(capture().isNotNull().and(pl.col(column.name).isNull())).then(capture()).otherwise(nullOf(pl.Utf8));
+          return pl.lit(`${column.name} '`).add(bad).add(pl.lit(`' is not ${TYPE_WORDS[column.type]}`));
+        }),
+      );
     }
   }
   return problems;
@@ -122,30 +131,21 @@ export function classifyLines(stream: StreamDefinition, lines: pl.LazyDataFrame)
     );
   }
   const input = (have.has("defect") ? lines : lines.withColumns(nullOf(pl.Utf8).alias("defect")))
-    .filter(isBlankLine(pl.col("message")).not())
-    .select(pl.col("file"), pl.col("line_number"), pl.col("defect"), pl.col("message"), pl.col("message").alias("__line"));
+    .filter(cachedExpr("parse:non-blank", () => isBlankLine(pl.col("message")).not()))
+    .select(cachedExpr("parse:input", () => pl.col(["file", "line_number", "defect", "message"])), cachedExpr("parse:line", () => pl.col("message").alias("__line")));
+  const captures = [...new Set(stream.columns.map((c) => c.from ?? c.name))].map((from) =>
+    cachedExpr(`parse:capture:${from}`, () => pl.col(from).cast(pl.Utf8).alias(`__capture_${from}`)),
+  );
   const parsed = grok
     .apply(input, "__line", { matchedColumn: MATCHED })
-    .select(
-      pl.col("file"),
-      pl.col("line_number"),
-      pl.col("defect"),
-      pl.col("message"),
-      pl.col(MATCHED),
-      ...stream.columns.map((c) => pl.col(c.from ?? c.name).cast(pl.Utf8).alias(captureColumn(c))),
-    )
-    .withColumns(...stream.columns.map((c) => typedValue(c).alias(c.name)));
+    .select(cachedExpr("parse:kept", () => pl.col(["file", "line_number", "defect", "message", MATCHED])), ...captures)
+    .withColumns(...stream.columns.map(typedValue));
   const reason = firstNonNull([
     pl.col("defect"),
     pl.when(pl.col(MATCHED).not()).then(pl.lit(`line does not match the ${stream.name} pattern`)).otherwise(nullOf(pl.Utf8)),
     ...valueProblems(stream),
   ]);
-  return parsed.withColumns(reason.alias("reason")).select(
-    pl.col("file"),
-    pl.col("line_number"),
-    pl.col("reason"),
-    ...parsedColumns(stream).map((c) => pl.col(c.name)),
-  );
+  return parsed.withColumns(reason.alias("reason")).select(pl.col(["file", "line_number", "reason", ...parsedColumns(stream).map((c) => c.name)]));
 }
 
 /**
@@ -156,10 +156,10 @@ export function classifyLines(stream: StreamDefinition, lines: pl.LazyDataFrame)
  */
 export function splitClassified(stream: StreamDefinition, classified: pl.LazyDataFrame): ParsedLogs {
   return {
-    events: classified.filter(pl.col("reason").isNull()).select(...parsedColumns(stream).map((c) => pl.col(c.name))),
+    events: classified.filter(cachedExpr("parse:accepted", () => pl.col("reason").isNull())).select(pl.col(parsedColumns(stream).map((c) => c.name))),
     rejected: classified
-      .filter(pl.col("reason").isNotNull())
-      .select(pl.lit(stream.name).alias("stream"), pl.col("file"), pl.col("line_number"), pl.col("message"), pl.col("reason")),
+      .filter(cachedExpr("parse:rejected", () => pl.col("reason").isNotNull()))
+      .select(pl.lit(stream.name).alias("stream"), cachedExpr("parse:rejected-columns", () => pl.col(["file", "line_number", "message", "reason"]))),
   };
 }
 
