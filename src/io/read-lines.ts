@@ -235,7 +235,7 @@ function pieceFrame(label: string, piece: Buffer, firstLine: number, start: numb
   const frame = csvLines(label, bytes, firstLine) ?? generalLines(label, bytes, firstLine);
   // A line of over MAX_LINE_BYTES bytes has over MAX_LINE_BYTES / 4 characters: only
   // those few candidates are measured in bytes.
-  const candidates = frame.filter(pl.col("message").str.lengths().gt(pl.lit(MAX_LINE_BYTES / 4)));
+  const candidates = frame.filter(cachedExpr("lines:long-candidates", () => pl.col("message").str.lengths().gt(pl.lit(MAX_LINE_BYTES / 4))));
   if (candidates.height === 0) return frame;
   const numbers = candidates.getColumn("line_number").toArray().map(Number);
   const messages = candidates.getColumn("message").toArray() as string[];
