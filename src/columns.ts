@@ -87,7 +87,7 @@ export function conform(frame: pl.LazyDataFrame, columns: readonly ColumnSpec[])
     ...columns.map((c) =>
       present.has(c.name)
         ? cachedExpr(`conform:${c.type}:${c.name}`, () => pl.col(c.name).cast(polarsType(c.type)))
-        : cachedExpr(`null:${c.type}:${c.name}`, () => nullOf(polarsType(c.type)).alias(c.name)),
+        : cachedExpr(`conform:null:${c.type}:${c.name}`, () => nullOf(polarsType(c.type)).alias(c.name)),
     ),
   );
 }

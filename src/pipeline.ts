@@ -8,7 +8,7 @@ import { aggregateSessions } from "./stages/aggregate.js";
 import { appendLogs, countDuplicates, historyCopies, newEvents as newEventsOf } from "./stages/append.js";
 import { classifyLines, splitClassified, REJECTED_COLUMNS } from "./stages/parse.js";
 import { resessionizeLogs } from "./stages/resessionize.js";
-import { SESSION_COLUMNS, sessionizeOrdered } from "./stages/sessionize.js";
+import { sessionizeOrdered } from "./stages/sessionize.js";
 import { timelineColumns, unifyLogs } from "./stages/unify.js";
 import { openStore, type ColumnsOf, type TableContent, type TableStore } from "./store/index.js";
 import { releaseMemory } from "./release-memory.js";
@@ -209,7 +209,7 @@ async function runLocked(
   } else {
     const sessionized = (
       added
-        ? resessionizeLogs(conform(store.scan(TABLES.sessionized), [...columns, ...SESSION_COLUMNS]), added.lazy(), { inactivity: inactivityMs })
+        ? resessionizeLogs(conform(store.scan(TABLES.sessionized), columns), added.lazy(), { inactivity: inactivityMs })
         : sessionizeOrdered(all!.lazy(), { inactivity: inactivityMs }) // in timeline order: unify and appendLogs sort
     ).collectSync();
     put(TABLES.sessionized, sessionized, sessionized.height);

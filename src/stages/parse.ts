@@ -60,7 +60,9 @@ const MATCHED = "__matched";
 function firstNonNull(exprs: pl.Expr[]): pl.Expr {
   return exprs.reduceRight((rest, e) => pl.when(e.isNotNull()).then(e).otherwise(rest), nullOf(pl.Utf8) as pl.Expr);
 }
-const captureColumn = (column: StreamColumn) => `__capture_${column.from ?? column.name}`;
+/** The temporary column holding a capture as text, before it is typed. */
+const captureName = (from: string) => `__capture_${from}`;
+const captureColumn = (column: StreamColumn) => captureName(column.from ?? column.name);
 
 /** The column's typed value from its capture, under the column's name (shared by streams that have the column). */
 function typedValue(column: StreamColumn): pl.Expr {
@@ -134,7 +136,7 @@ export function classifyLines(stream: StreamDefinition, lines: pl.LazyDataFrame)
     .filter(cachedExpr("parse:non-blank", () => isBlankLine(pl.col("message")).not()))
     .select(cachedExpr("parse:input", () => pl.col(["file", "line_number", "defect", "message"])), cachedExpr("parse:line", () => pl.col("message").alias("__line")));
   const captures = [...new Set(stream.columns.map((c) => c.from ?? c.name))].map((from) =>
-    cachedExpr(`parse:capture:${from}`, () => pl.col(from).cast(pl.Utf8).alias(`__capture_${from}`)),
+    cachedExpr(`parse:capture:${from}`, () => pl.col(from).cast(pl.Utf8).alias(captureName(from))),
   );
   const parsed = grok
     .apply(input, "__line", { matchedColumn: MATCHED })
