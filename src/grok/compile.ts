@@ -9,6 +9,7 @@ import type { CompiledGrok, GrokField, GrokOptions } from "./types.js";
 import { ASCII } from "./regex/classes.js";
 import { applyVectorized, type VectorRegexes } from "./vectorize/apply.js";
 import { emitRust } from "./vectorize/emit-rust.js";
+import { splitPlan } from "./vectorize/split-plan.js";
 import { planVectorized } from "./vectorize/plan.js";
 
 const DEFAULT_MATCHED = "__grok_matched";
@@ -35,7 +36,7 @@ export function compileGrok(pattern: string, options: GrokOptions = {}): Compile
   const plan = planVectorized(parsed.root);
   let rust: VectorRegexes | null = null;
   let reason: string | undefined;
-  if (plan.ok) rust = { full: emitRust(plan.tree), ascii: emitRust(plan.tree, ASCII) };
+  if (plan.ok) rust = { full: emitRust(plan.tree), ascii: emitRust(plan.tree, ASCII), split: splitPlan(plan.tree) };
   else {
     const o = expansion.origins[plan.pos];
     reason = `${plan.reason}, ${o ? describeLocation(pattern, o.source, o.offset) : "in the pattern"}`;

@@ -2,6 +2,8 @@ import pl from "nodejs-polars";
 import type { GrokField } from "../types.js";
 import { castField } from "../cast.js";
 import type { RustRegex } from "./emit-rust.js";
+import { splitColumns } from "./split-columns.js";
+import type { SplitPlan } from "./split-plan.js";
 
 /**
  * Marks a matched line and separates its captures in the one-pass replace. Lines that
@@ -15,6 +17,8 @@ export interface VectorRegexes {
   full: RustRegex;
   /** The same with every class cut down to ASCII: matches only pure-ASCII lines, as `full` does on them. */
   ascii: RustRegex;
+  /** When the pattern's shape allows it, how to cut its fields out of a line without a regex capture. */
+  split?: SplitPlan | null;
 }
 
 /**
@@ -36,10 +40,13 @@ export function applyVectorized(
   fields: GrokField[],
   matchedColumn: string,
 ): pl.LazyDataFrame {
-  const src = pl.col(column);
   const tmp = (name: string) => `__grok_${name}_${matchedColumn}`;
   const [A, J, P, R] = [tmp("ascii"), tmp("joined"), tmp("parts"), tmp("rare")];
   const nothing = pl.lit(null).cast(pl.Utf8);
+  const split = rx.split && rx.ascii.body !== undefined ? splitColumns(pl.col(column), rx.split, rx.ascii.body, tmp) : null;
+  if (split) lines = lines.withColumns(...split.stage1).withColumns(...split.stage2);
+  // the lines the split path takes are blank for the regex path, which then skips them at once
+  const src = pl.col(split ? split.input : column);
   const replacement = (r: RustRegex) => SEP + fields.map((f) => r.groups.get(f.name)!.map((g) => "${" + g + "}").join("")).join(SEP);
   // Each regex pass once, into temporary columns that later expressions reuse.
   const staged = lines
@@ -62,10 +69,12 @@ export function applyVectorized(
     const extracts = rx.full.groups.get(f.name)!.map((g) => rare.str.extract(rx.full.search, g));
     // a field duplicated by a rewrite has one group per copy; at most one copy takes part
     const slow = extracts.slice(1).reduce((acc, e) => pl.when(acc.eq(pl.lit("")).or(acc.isNull())).then(e).otherwise(acc), extracts[0]);
-    const raw = pl.when(isRare).then(slow).otherwise(parts.lst.get(i + 1));
+    const regexRaw = pl.when(isRare).then(slow).otherwise(parts.lst.get(i + 1));
+    const raw = split ? pl.when(pl.col(split.fast)).then(split.values.get(f.name)!).otherwise(regexRaw) : regexRaw;
     const value = pl.when(raw.eq(pl.lit(""))).then(nothing).otherwise(raw);
     return castField(value, f.type).alias(f.name);
   });
-  const matched = pl.when(isRare).then(rare.str.contains(rx.full.test)).otherwise(pl.col(J).str.startsWith(SEP)).fillNull(false);
-  return staged.withColumns(...columns, matched.alias(matchedColumn)).drop(A, J, P, R);
+  const regexMatched = pl.when(isRare).then(rare.str.contains(rx.full.test)).otherwise(pl.col(J).str.startsWith(SEP)).fillNull(false);
+  const matched = split ? pl.col(split.fast).or(regexMatched) : regexMatched;
+  return staged.withColumns(...columns, matched.alias(matchedColumn)).drop(A, J, P, R, ...(split ? split.temporary : []));
 }

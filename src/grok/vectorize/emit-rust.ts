@@ -10,6 +10,8 @@ export interface RustRegex {
   test: string;
   /** Capture group numbers of each field, in field order (a field may own several copies). */
   groups: Map<string, number[]>;
+  /** The pattern alone, `(?:…)`, without what it may have around it in the line (absent when the head is specialized). */
+  body?: string;
 }
 
 /**
@@ -82,7 +84,7 @@ export function emitRust(tree: VectorTree, within: CharSet | null = null): RustR
   const body = emit(tree.root);
   const prefix = edgePart(tree.before, "before");
   const search = "^" + prefix + "(?:" + body + ")" + suffix;
-  return { search, test: tree.before || tree.after ? search : body, groups };
+  return { search, test: tree.before || tree.after ? search : body, groups, body: "(?:" + body + ")" };
 }
 
 function writeEdge(c: EdgeConstraint | null, side: "before" | "after", charClass: (s: CharSet) => string, any: string): string {
