@@ -28,6 +28,16 @@ const EMPTY_TEXT = pl.lit("");
 const UTC_MICROS = pl.Datetime("us", "UTC");
 
 /**
+ * February 29 of a year that is not a leap year (a year ending in 00 is one only when
+ * divisible by 400), on text in `YYYY-MM-DD…` form. Polars' `strptime` takes such a date
+ * (giving a day of year 0) where it refuses February 30, so it is refused here first.
+ */
+const NOT_LEAP_FEB_29 = "^(?:[0-9]{2}(?:[02468][1235679]|[13579][01345789])|(?:[02468][1235679]|[13579][01345789])00)-02-29";
+
+/** The text, or "" (which `strptime` refuses) where it names February 29 of a common year. */
+const refuseNotLeap = (text: pl.Expr): pl.Expr => pl.when(text.str.contains(NOT_LEAP_FEB_29)).then(EMPTY_TEXT).otherwise(text);
+
+/**
  * A Polars expression turning grok-style ISO 8601 strings into UTC microsecond datetimes;
  * strings that are not a real instant (bad shape, `2025-02-30`, hour 24) become null.
  * A timestamp without a zone is taken as UTC.
@@ -38,12 +48,12 @@ const UTC_MICROS = pl.Datetime("us", "UTC");
  */
 export function parseIsoTimestamp(text: pl.Expr): pl.Expr {
   const isCanonical = text.str.contains(CANONICAL);
-  const canonical = pl.when(isCanonical).then(text).otherwise(EMPTY_TEXT);
+  const canonical = refuseNotLeap(pl.when(isCanonical).then(text).otherwise(EMPTY_TEXT));
   const other = pl.when(isCanonical.not().and(text.str.contains(PIECES))).then(text).otherwise(EMPTY_TEXT);
   return pl
     .when(isCanonical)
     .then(canonical.str.strptime(pl.Datetime("ms"), CANONICAL_FORMAT).cast(UTC_MICROS))
-    .otherwise(generalShape(other).str.strptime(pl.Datetime("ms"), GENERAL_FORMAT).cast(UTC_MICROS));
+    .otherwise(refuseNotLeap(generalShape(other)).str.strptime(pl.Datetime("ms"), GENERAL_FORMAT).cast(UTC_MICROS));
 }
 
 /**

@@ -87,6 +87,20 @@ describe("parseIsoTimestamp", () => {
     return date.getTime() * 1000 + micros;
   }
 
+  it("takes February 29 in leap years only, every year from 0000 to 9999, in both the canonical and the general form", () => {
+    const years = Array.from({ length: 10000 }, (_, y) => String(y).padStart(4, "0"));
+    const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    for (const form of ["-02-29T00:00:00Z", "-02-29 00:00+01:00"]) {
+      expect(parse(years.map((y) => y + form)).map((v) => v !== null)).toEqual(years.map((y) => leap(Number(y))));
+    }
+    expect(parse(["1900-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "2100-02-28T00:00:00Z", "1000-2-29T0:00"])).toEqual([
+      null,
+      Date.UTC(2000, 1, 29) * 1000,
+      Date.UTC(2100, 1, 28) * 1000,
+      null,
+    ]);
+  });
+
   it("agrees with a brute-force reference on generated timestamps of every accepted shape", () => {
     const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
     const timestamp = fc

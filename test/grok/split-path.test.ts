@@ -80,7 +80,7 @@ const CASES: Record<string, { pattern: string; samples: string[] }> = {
   lazy_last: { pattern: "%{WORD:a} %{DATA:b}", samples: ["abc def", "abc ", "a  b"] },
   greedy_last: { pattern: "%{TIMESTAMP_ISO8601:ts} msg=%{GREEDYDATA:msg}", samples: ["2025-01-05T12:15:00Z msg=a b c", "2025-01-05 12:15:00 msg=msg=x"] },
   keys_only: { pattern: "id=%{INT:id} v=%{NUMBER:v}", samples: ["id=1 v=2.5", "id=-1 v=.5", "id=1 v=2 v=3", "xid=1 v=2"] },
-  colon: { pattern: "%{HOSTNAME:h}:%{POSINT:port}", samples: ["example.com:80", "a:1:2", "x.:08"] },
+  colon: { pattern: "%{HOSTNAME:h}:%{POSINT:port}", samples: ["example.com:80", "a:1:2", "x.:08", ""] },
 };
 
 function differences(pattern: string, lines: string[]) {

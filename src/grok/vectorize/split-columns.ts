@@ -36,7 +36,8 @@ export function splitColumns(line: pl.Expr, plan: SplitPlan, asciiBody: string, 
   const sep = codePoint(plan.separator);
   const stage1 = [
     // the leftmost-first match from the start is the whole line iff removing it leaves nothing
-    line.str.replace("^" + asciiBody, "").eq(pl.lit("")).alias(whole),
+    // of a line that had something (the pattern, with its separators, never matches "")
+    line.str.replace("^" + asciiBody, "").eq(pl.lit("")).and(line.neq(pl.lit(""))).alias(whole),
     splitExact(line, plan.separator, n).alias(tokens),
     ...(plan.lastHoldsSeparator ? [line.str.replace(`^(?:[^${sep}]*${sep}){${n}}`, "").alias(tail)] : []),
   ];
