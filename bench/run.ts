@@ -86,7 +86,21 @@ const workRoot = join(opts.cache, "work");
 // ---------------------------------------------------------------------------------------
 // Preparation: build, compile the peers, generate (or reuse) the logs
 
+/** What the figures are of: the commit dist/ was built from, said when the build ran (src/ may change while a long bench runs). */
+let builtFrom = "";
+
+function gitIn(args: string[]): string {
+  try {
+    return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return "?";
+  }
+}
+
 function prepare(): void {
+  const dirty = gitIn(["status", "--porcelain", "--", "src"]) !== "" ? " with uncommitted changes in src/" : "";
+  const head = gitIn(["rev-parse", "--short", "HEAD"]);
+  builtFrom = opts.build ? `commit ${head}${dirty} (dist/ built from it as the bench started)` : `dist/ as it was (not rebuilt; HEAD ${head}${dirty})`;
   if (opts.build) {
     console.log("building dist/ (npx tsup) …");
     execFileSync("npx", ["tsup", "--silent"], { cwd: ROOT, stdio: "inherit" });
@@ -438,18 +452,10 @@ function versionOf(pkg: string): string {
 }
 
 function machineLines(): string[] {
-  const git = (args: string[]) => {
-    try {
-      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
-    } catch {
-      return "?";
-    }
-  };
-  const dirty = git(["status", "--porcelain", "--", "src"]) !== "" ? " (src/ has uncommitted changes)" : "";
   return [
     `- Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${gib(totalmem())} memory; shared, so compare ratios from one run rather than absolute times.`,
     `- Node ${process.versions.node}; nodejs-polars ${versionOf("nodejs-polars")}, @duckdb/node-api ${versionOf("@duckdb/node-api")}, grok-js ${versionOf("grok-js")}.`,
-    `- sessionize at commit ${git(["rev-parse", "--short", "HEAD"])}${dirty}; run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.`,
+    `- sessionize at ${builtFrom}; run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.`,
     `- Peak RSS: ${rssSource() === "gnu-time" ? "`/usr/bin/time -f %M` (the kernel's maxrss of the process)" : "`VmHWM` of /proc/<pid>/status, polled"}. Wall time: spawn to exit.`,
     `- Commands: \`node dist/cli.js run --logs L --store <fresh> --json\`; \`node bench/peer-duckdb.mjs\`; \`node --max-old-space-size=${PLAIN_HEAP_MB} bench/peer-plain.mjs\` (peers compiled with esbuild).`,
   ];
