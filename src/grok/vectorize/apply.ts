@@ -2,6 +2,7 @@ import pl from "nodejs-polars";
 import type { GrokField } from "../types.js";
 import { castField } from "../cast.js";
 import type { RustRegex } from "./emit-rust.js";
+import { splitExact } from "./native-strings.js";
 import { splitColumns } from "./split-columns.js";
 import type { SplitPlan } from "./split-plan.js";
 
@@ -25,7 +26,7 @@ export interface VectorRegexes {
  * Adds one column per field and the match flag, with Polars string expressions only.
  *
  * One regex replace per line rewrites a matched line as `SEP capture SEP capture …` (an
- * unmatched line stays as it is), then a split gives the fields: a line matched iff its
+ * unmatched line stays as it is), then a split at SEP gives the fields: a line matched iff its
  * rewrite starts with SEP. The replace runs the small ASCII regex first; only the lines it
  * leaves unchanged (non-ASCII lines, lines that do not match) meet the full regex. Lines
  * that already contain SEP get the flag from `str.contains` and each field by `str.extract`.
@@ -61,7 +62,8 @@ export function applyVectorized(
         .otherwise(pl.when(pl.col(A).str.startsWith(SEP)).then(nothing).otherwise(src).str.replace(rx.full.search, replacement(rx.full)))
         .alias(J),
     )
-    .withColumns(pl.col(J).str.split(SEP).alias(P));
+    // a matched line's rewrite holds exactly one SEP per field: piece i + 1 is field i
+    .withColumns(splitExact(pl.col(J), SEP, fields.length).alias(P));
   const rare = pl.col(R);
   const isRare = rare.isNotNull();
   const parts = pl.col(P);
@@ -69,7 +71,7 @@ export function applyVectorized(
     const extracts = rx.full.groups.get(f.name)!.map((g) => rare.str.extract(rx.full.search, g));
     // a field duplicated by a rewrite has one group per copy; at most one copy takes part
     const slow = extracts.slice(1).reduce((acc, e) => pl.when(acc.eq(pl.lit("")).or(acc.isNull())).then(e).otherwise(acc), extracts[0]);
-    const regexRaw = pl.when(isRare).then(slow).otherwise(parts.lst.get(i + 1));
+    const regexRaw = pl.when(isRare).then(slow).otherwise(parts.struct.field(`field_${i + 1}`));
     const raw = split ? pl.when(pl.col(split.fast)).then(split.values.get(f.name)!).otherwise(regexRaw) : regexRaw;
     const value = pl.when(raw.eq(pl.lit(""))).then(nothing).otherwise(raw);
     return castField(value, f.type).alias(f.name);
