@@ -89,5 +89,5 @@ export function unifyLogs(
       );
     });
   const all = frames.length === 0 ? emptyFrame(columns) : pl.concat(frames, { how: "vertical" });
-  return sortTimeline(all);
+  return sortTimeline(all, { rankUsers: true }); // the streams one after another: far from timeline order
 }

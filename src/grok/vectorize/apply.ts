@@ -2,7 +2,7 @@ import pl from "nodejs-polars";
 import type { GrokField } from "../types.js";
 import { castField } from "../cast.js";
 import type { RustRegex } from "./emit-rust.js";
-import { splitExact } from "./native-strings.js";
+import { splitExact } from "../../polars-native.js";
 import { splitColumns } from "./split-columns.js";
 import type { SplitPlan } from "./split-plan.js";
 

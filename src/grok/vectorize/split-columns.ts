@@ -1,5 +1,5 @@
 import pl from "nodejs-polars";
-import { between, splitExact } from "./native-strings.js";
+import { between, splitExact } from "../../polars-native.js";
 import type { SplitPlan } from "./split-plan.js";
 
 /** The columns and expressions of the split path (see `SplitPlan`), for `applyVectorized`. */
