@@ -25,7 +25,7 @@ export { parseLogs, classifyLines, splitClassified, parsedColumns, REJECTED_COLU
 export { unifyLogs, timelineColumns, TIMELINE_LEAD_COLUMNS } from "./stages/unify.js";
 export { appendLogs, countDuplicates, historyCopies, newEvents } from "./stages/append.js";
 export { resessionizeLogs } from "./stages/resessionize.js";
-export { sortTimeline, TIMELINE_ORDER } from "./stages/timeline-order.js";
+export { sortTimeline, TIMELINE_ORDER, type SortTimelineOptions } from "./stages/timeline-order.js";
 export { sessionizeLogs, SESSION_COLUMNS, type SessionizeOptions } from "./stages/sessionize.js";
 export { aggregateSessions, AGGREGATED_COLUMNS } from "./stages/aggregate.js";
 export {
