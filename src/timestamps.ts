@@ -34,8 +34,9 @@ const UTC_MICROS = pl.Datetime("us", "UTC");
  */
 const NOT_LEAP_FEB_29 = "^(?:[0-9]{2}(?:[02468][1235679]|[13579][01345789])|(?:[02468][1235679]|[13579][01345789])00)-02-29";
 
-/** The text, or "" (which `strptime` refuses) where it names February 29 of a common year. */
-const refuseNotLeap = (text: pl.Expr): pl.Expr => pl.when(text.str.contains(NOT_LEAP_FEB_29)).then(EMPTY_TEXT).otherwise(text);
+/** The instant `YYYY-MM-DD…` text names in `format`, null where it names none (February 29 of a common year included). */
+const instant = (text: pl.Expr, format: string): pl.Expr =>
+  pl.when(text.str.contains(NOT_LEAP_FEB_29)).then(EMPTY_TEXT).otherwise(text).str.strptime(pl.Datetime("ms"), format).cast(UTC_MICROS);
 
 /**
  * A Polars expression turning grok-style ISO 8601 strings into UTC microsecond datetimes;
@@ -48,12 +49,9 @@ const refuseNotLeap = (text: pl.Expr): pl.Expr => pl.when(text.str.contains(NOT_
  */
 export function parseIsoTimestamp(text: pl.Expr): pl.Expr {
   const isCanonical = text.str.contains(CANONICAL);
-  const canonical = refuseNotLeap(pl.when(isCanonical).then(text).otherwise(EMPTY_TEXT));
+  const canonical = pl.when(isCanonical).then(text).otherwise(EMPTY_TEXT);
   const other = pl.when(isCanonical.not().and(text.str.contains(PIECES))).then(text).otherwise(EMPTY_TEXT);
-  return pl
-    .when(isCanonical)
-    .then(canonical.str.strptime(pl.Datetime("ms"), CANONICAL_FORMAT).cast(UTC_MICROS))
-    .otherwise(refuseNotLeap(generalShape(other)).str.strptime(pl.Datetime("ms"), GENERAL_FORMAT).cast(UTC_MICROS));
+  return pl.when(isCanonical).then(instant(canonical, CANONICAL_FORMAT)).otherwise(instant(generalShape(other), GENERAL_FORMAT));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Node } from "../regex/ast.js";
+import { children, type Node } from "../regex/ast.js";
 import { CharSet } from "../regex/charset.js";
 import type { VectorTree } from "./plan.js";
 
@@ -73,42 +73,24 @@ function pieces(tree: VectorTree): Piece[] | null {
   return visit(tree.root) ? out : null;
 }
 
+/** Whether a grok field sits anywhere in the tree. */
 function hasField(n: Node): boolean {
-  switch (n.kind) {
-    case "seq":
-      return n.items.some(hasField);
-    case "alt":
-      return n.branches.some(hasField);
-    case "group":
-      return n.field !== undefined || hasField(n.body);
-    case "atomic":
-    case "repeat":
-    case "look":
-      return hasField(n.body);
-    default:
-      return false;
-  }
+  return (n.kind === "group" && n.field !== undefined) || children(n).some(hasField);
 }
 
-/** Every character a node can consume (assertions consume none). */
+/** Every character a node can consume (assertions consume none; what the engine cannot see into, anything). */
 function consumable(n: Node): CharSet {
   switch (n.kind) {
     case "chars":
       return n.set;
-    case "seq":
-      return n.items.reduce((acc, i) => acc.union(consumable(i)), CharSet.empty);
-    case "alt":
-      return n.branches.reduce((acc, b) => acc.union(consumable(b)), CharSet.empty);
-    case "group":
-    case "atomic":
-    case "repeat":
-      return consumable(n.body);
     case "look":
     case "anchor":
     case "wordb":
       return CharSet.empty;
-    default:
+    case "unsupported":
       return CharSet.all;
+    default:
+      return children(n).reduce((acc, c) => acc.union(consumable(c)), CharSet.empty);
   }
 }
 
