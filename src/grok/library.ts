@@ -1,55 +1,18 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, isAbsolute, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { localRequire } from "../local-require.js";
+
 
 /**
- * Where this module can resolve packages from: its own file (`__filename` in the CJS build,
- * `import.meta.url` in the ESM one, when it is a `file:` URL), then the working directory
- * (for a copy of the package that sits outside any node_modules tree, or a module
- * evaluated from `node --input-type=module -e`, `data:` or `https:` URLs).
- */
-function requireBases(): string[] {
-  const bases: string[] = [];
-  if (typeof __filename === "string" && isAbsolute(__filename)) bases.push(__filename);
-  try {
-    const url = import.meta.url;
-    if (typeof url === "string" && url.startsWith("file:")) bases.push(fileURLToPath(url));
-  } catch {
-    // no import.meta in this build
-  }
-  bases.push(join(process.cwd(), "[sessionize]"));
-  return bases;
-}
-
-let located: NodeRequire | null = null;
-
-/**
- * A `require` that finds grok-js: from this module where it can, else from the working
- * directory (see {@link requireBases}); in the ESM and CJS builds, Bun and Deno. It never
- * loads grok-js itself.
+ * A `require` that finds grok-js, without loading it (see `localRequire`).
  *
  * @example
- * localRequire().resolve("grok-js/package.json"); // ".../node_modules/grok-js/package.json"
+ * grokJsRequire().resolve("grok-js/package.json"); // ".../node_modules/grok-js/package.json"
  */
-export function localRequire(): NodeRequire {
-  if (located) return located;
-  const bases = requireBases();
-  for (const base of bases) {
-    const req = createRequire(base);
-    try {
-      req.resolve("grok-js/package.json");
-      return (located = req);
-    } catch {
-      // try the next base
-    }
-  }
-  throw new Error(
-    `sessionize cannot find the grok-js package (its pattern files and exact engine): it resolves neither from ${bases
-      .map((b) => dirname(b))
-      .join(" nor from ")}. Install grok-js@3.2.4 next to sessionize.`,
-  );
+export function grokJsRequire(): NodeRequire {
+  return localRequire("grok-js", "its pattern files and exact engine", "Install grok-js@3.2.4 next to sessionize.");
 }
+
 /**
  * The folder holding grok-js's pattern files, found without loading grok-js (or its
  * native oniguruma module).
@@ -58,7 +21,7 @@ export function localRequire(): NodeRequire {
  * shippedPatternsDir(); // ".../node_modules/grok-js/lib/patterns"
  */
 export function shippedPatternsDir(): string {
-  return join(dirname(localRequire().resolve("grok-js/package.json")), "lib", "patterns");
+  return join(dirname(grokJsRequire().resolve("grok-js/package.json")), "lib", "patterns");
 }
 
 /**

@@ -1,4 +1,4 @@
-import { localRequire } from "../library.js";
+import { grokJsRequire } from "../library.js";
 
 /** Matches one line; returns each field's capture (absent when empty or not taking part), or null. */
 export type LineMatcher = (line: string) => Record<string, string> | null;
@@ -18,7 +18,7 @@ let counter = 0;
 function loadGrokJs(pattern: string, reason: string): GrokJs {
   if (grokJs) return grokJs;
   try {
-    grokJs = localRequire()("grok-js") as GrokJs;
+    grokJs = grokJsRequire()("grok-js") as GrokJs;
     return grokJs;
   } catch (e) {
     throw new Error(
