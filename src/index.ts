@@ -43,6 +43,7 @@ export {
   type OpenStoreOptions,
   type ScanOptions,
   type StagedTable,
+  type DataPart,
   type TableContent,
   type TableInfo,
   type TableStore,

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import { describe, expect, it, vi } from "vitest";
-import { openStore, StoreConflictError } from "../src/store/index.js";
+import { openStore, StoreConflictError, StoreDamagedError } from "../src/store/index.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "sessionize-store-"));
 const ints = (n: number, name = "a") => pl.DataFrame({ [name]: Array.from({ length: n }, (_, i) => i) });
@@ -319,5 +319,112 @@ describe("stage: a table written before its commit", () => {
     }
     expect(listParquet(dir)).toEqual([expect.stringMatching(/^u\//)]);
     expect(messages.join("\n")).toMatch(/removed data\/t\/00000001-[0-9a-f]+\.parquet: no version refers to it/);
+  });
+});
+
+describe("stage in parts: a table written a part at a time", () => {
+  const manifest = (dir: string, version: number) => JSON.parse(readFileSync(join(dir, "manifests", `${String(version).padStart(8, "0")}.json`), "utf8"));
+
+  it("reads as the parts' rows one after the other; other tables can be some of its columns", async () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    const part = (from: number, n: number) =>
+      pl.DataFrame([pl.Series("a", Array.from({ length: n }, (_, i) => from + i), pl.Int64), pl.Series("b", Array.from({ length: n }, (_, i) => `r${from + i}`), pl.Utf8)]);
+    await store.withWriteLock(() => {
+      let staged = store.stage("big", part(0, 3));
+      staged = store.stage("big", part(3, 0), staged); // an empty part is a part
+      const first = staged;
+      staged = store.stage("big", part(3, 4), staged);
+      expect(staged.staged.rows).toBe(7);
+      expect(() => store.commit({ big: first })).toThrow(`table "big" was not staged by this handle of store ${dir}, or is committed already`);
+      store.commit({ big: staged, only_b: { columnsOf: staged, columns: ["b"] } });
+    });
+    const reopened = openStore(dir);
+    expect(reopened.tables()).toEqual([
+      { name: "big", rows: 7, version: 1 },
+      { name: "only_b", rows: 7, version: 1 },
+    ]);
+    expect(reopened.scan("big").collectSync().getColumn("a").toArray()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(reopened.scan("only_b").collectSync().columns).toEqual(["b"]);
+    expect(reopened.scan("only_b").collectSync().getColumn("b").toArray()).toEqual(["r0", "r1", "r2", "r3", "r4", "r5", "r6"]);
+    const entries = manifest(dir, 1).tables;
+    expect(manifest(dir, 1).formatVersion).toBe(2);
+    expect(entries.big.parts.map((p: { rows: number }) => p.rows)).toEqual([3, 0, 4]);
+    expect(entries.only_b.parts).toEqual(entries.big.parts); // the same files, written once
+    expect(files(dir, "data/big")).toHaveLength(3);
+    expect(existsSync(join(dir, "data", "only_b"))).toBe(false);
+  });
+
+  it("refuses a further part with other columns or types, and keeps nothing of a table never committed", async () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    await store.withWriteLock(() => {
+      const staged = store.stage("t", ints(2));
+      expect(() => store.stage("t", ints(2, "b"), staged)).toThrow(`a further part of table "t" must have its columns (a: Float64), not (b: Float64)`);
+      expect(() => store.stage("t", pl.DataFrame({ a: ["x"] }), staged)).toThrow(`a further part of table "t" must have its columns (a: Float64), not (a: String)`);
+      expect(() => store.stage("u", ints(1), staged)).toThrow(`table "t" was staged, but is committed as "u"`);
+      store.stage("t", ints(1), staged); // never committed
+    });
+    const messages: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((m) => messages.push(String(m)) > 0);
+    try {
+      openStore(dir).commit({ u: ints(1) });
+    } finally {
+      write.mockRestore();
+    }
+    expect(files(dir, "data/t")).toEqual([]);
+    expect(messages.filter((m) => m.includes("data/t/"))).toHaveLength(2);
+  });
+
+  it("prunes every part of a dropped version and keeps every part of a kept one", async () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true, keep: 1 });
+    await store.withWriteLock(() => {
+      const staged = store.stage("t", ints(2), store.stage("t", ints(1)));
+      store.commit({ t: staged });
+    });
+    expect(files(dir, "data/t")).toHaveLength(2);
+    await store.withWriteLock(() => {
+      const staged = store.stage("t", ints(3), store.stage("t", ints(4), store.stage("t", ints(5))));
+      store.commit({ t: staged });
+    });
+    expect(files(dir, "data/t")).toHaveLength(3);
+    expect(files(dir, "data/t").every((f) => f.startsWith("00000002-"))).toBe(true);
+    expect(openStore(dir).scan("t").collectSync().height).toBe(12);
+  });
+
+  it("reads a store whose manifests are of the first format (one file per table)", () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    store.commit({ t: ints(3), u: ints(1) });
+    // the manifest as the first format wrote it: `file` and `bytes` on the entry, no parts
+    const m = manifest(dir, 1);
+    m.formatVersion = 1;
+    for (const entry of Object.values(m.tables) as Array<Record<string, unknown> & { parts?: Array<{ file: string; bytes: number }> }>) {
+      const [{ file, bytes }] = entry.parts!;
+      delete entry.parts;
+      Object.assign(entry, { file, bytes });
+    }
+    writeFileSync(join(dir, "manifests", "00000001.json"), JSON.stringify(m));
+    const old = openStore(dir);
+    expect(old.tables()).toEqual([
+      { name: "t", rows: 3, version: 1 },
+      { name: "u", rows: 1, version: 1 },
+    ]);
+    expect(old.scan("t").collectSync().getColumn("a").toArray()).toEqual([0, 1, 2]);
+    old.commit({ u: ints(2) });
+    expect(manifest(dir, 2).formatVersion).toBe(2);
+    expect(manifest(dir, 2).tables.t.parts).toEqual([{ file: m.tables.t.file, bytes: m.tables.t.bytes, rows: 3 }]);
+    expect(openStore(dir).scan("t").collectSync().height).toBe(3);
+  });
+
+  it("names a missing part as a damaged store", async () => {
+    const dir = join(tempDir(), "s");
+    const store = openStore(dir, { create: true });
+    await store.withWriteLock(() => void store.commit({ t: store.stage("t", ints(2), store.stage("t", ints(1))) }));
+    const second = manifest(dir, 1).tables.t.parts[1];
+    rmSync(join(dir, second.file));
+    expect(() => openStore(dir)).toThrow(StoreDamagedError);
+    expect(() => openStore(dir)).toThrow(`${join(dir, second.file)}: data file missing (version 1, 2 rows)`);
   });
 });

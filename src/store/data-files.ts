@@ -5,19 +5,20 @@ import type pl from "nodejs-polars";
 import { fsyncPath, isCode } from "./durable.js";
 import { StoreDamagedError } from "./errors.js";
 import { dataFilePath, tempPath } from "./layout.js";
-import type { TableEntry } from "./manifest.js";
+import type { DataPart, TableEntry } from "./manifest.js";
 
 const PARQUET_MAGIC = "PAR1";
 
 /**
- * Write one table version as a Parquet file under `data/<table>/`, durably (fsynced, under
- * a temporary name until complete). The file is not part of the store until a manifest
- * refers to it; the caller fsyncs the table directories before publishing that manifest.
+ * Write one table version, or one part of it, as a Parquet file under `data/<table>/`,
+ * durably (fsynced, under a temporary name until complete). The file is not part of the
+ * store until a manifest refers to it; the caller fsyncs the table directories before
+ * publishing that manifest.
  *
  * @example
- * const { file, bytes } = writeDataFile(".sessionize", "all_joined_logs", 8, frame);
+ * const { file, bytes, rows } = writeDataFile(".sessionize", "all_joined_logs", 8, frame);
  */
-export function writeDataFile(storeDir: string, table: string, version: number, frame: pl.DataFrame): Pick<TableEntry, "file" | "bytes" | "rows"> {
+export function writeDataFile(storeDir: string, table: string, version: number, frame: pl.DataFrame): DataPart {
   const file = dataFilePath(table, version, randomBytes(4).toString("hex"));
   const path = join(storeDir, file);
   mkdirSync(dirname(path), { recursive: true });
@@ -48,24 +49,28 @@ function writeParquet(frame: pl.DataFrame, path: string): void {
 }
 
 /**
- * Check that the data file of `entry` is there and is the file that was written: its size
- * as recorded and the Parquet magic bytes at both ends. Returns its absolute path; throws
- * `StoreDamagedError` naming the file otherwise.
+ * Check that the data files of `entry` are there and are the files that were written: each
+ * one's size as recorded and the Parquet magic bytes at both ends. Returns their absolute
+ * paths, in row order; throws `StoreDamagedError` naming the first file that is not.
  *
  * @example
- * pl.scanParquet(verifyDataFile(".sessionize", entry));
- * verifyDataFile(".sessionize", entry, { quick: true }); // existence and size only
+ * pl.scanParquet(verifyDataFiles(".sessionize", entry)[0]);
+ * verifyDataFiles(".sessionize", entry, { quick: true }); // existence and size only
  */
-export function verifyDataFile(storeDir: string, entry: TableEntry, options: { quick?: boolean } = {}): string {
-  const path = join(storeDir, entry.file);
+export function verifyDataFiles(storeDir: string, entry: TableEntry, options: { quick?: boolean } = {}): string[] {
+  return entry.parts.map((part) => verifyDataPart(storeDir, entry, part, options));
+}
+
+function verifyDataPart(storeDir: string, entry: TableEntry, part: DataPart, options: { quick?: boolean }): string {
+  const path = join(storeDir, part.file);
   let size: number;
   try {
     size = statSync(path).size;
   } catch (error) {
-    if (isCode(error, "ENOENT")) throw new StoreDamagedError(path, `data file missing (version ${entry.version}, ${entry.rows} rows)`);
+    if (isCode(error, "ENOENT")) throw new StoreDamagedError(path, `data file missing (version ${entry.version}, ${part.rows} rows)`);
     throw error;
   }
-  if (size !== entry.bytes) throw new StoreDamagedError(path, `data file is ${size} bytes, the manifest records ${entry.bytes} (cut short or replaced)`);
+  if (size !== part.bytes) throw new StoreDamagedError(path, `data file is ${size} bytes, the manifest records ${part.bytes} (cut short or replaced)`);
   if (options.quick) return path;
   const fd = openSync(path, "r");
   try {

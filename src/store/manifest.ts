@@ -5,7 +5,18 @@ import { StoreConflictError, StoreDamagedError } from "./errors.js";
 import { MANIFESTS, TABLE_NAME, manifestFileName, manifestVersionOf } from "./layout.js";
 
 const FORMAT = "sessionize-store-manifest";
-const FORMAT_VERSION = 1;
+/** Version 2 records each table as a list of Parquet parts; version 1 (one file per table) is still read. */
+const FORMAT_VERSION = 2;
+const FORMAT_VERSIONS: readonly number[] = [1, FORMAT_VERSION];
+
+/** One Parquet file of a table version: the table is its parts' rows, one part after the other. */
+export interface DataPart {
+  /** The Parquet file, relative to the store directory. */
+  file: string;
+  /** Its size, to tell a cut-short or replaced file from the one written. */
+  bytes: number;
+  rows: number;
+}
 
 /** One version of one table, as a manifest records it. */
 export interface TableEntry {
@@ -15,12 +26,11 @@ export interface TableEntry {
   time: string;
   /** The run that made it. */
   run: string;
+  /** The rows of all its parts. */
   rows: number;
-  /** The Parquet file, relative to the store directory. */
-  file: string;
-  /** Its size, to tell a cut-short or replaced file from the one written. */
-  bytes: number;
-  /** The table's columns when it is some columns of a file shared with other tables (absent: all of the file's). */
+  /** Its Parquet files, in row order (one for most tables). */
+  parts: DataPart[];
+  /** The table's columns when it is some columns of parts shared with other tables (absent: all of the files'). */
   columns?: string[];
 }
 
@@ -30,7 +40,7 @@ export interface TableEntry {
  */
 export interface Manifest {
   format: typeof FORMAT;
-  formatVersion: typeof FORMAT_VERSION;
+  formatVersion: number;
   version: number;
   time: string;
   run: string;
@@ -150,18 +160,27 @@ export function parseManifest(text: string, path: string, version: number): Mani
   }
   const bad = (problem: string) => new StoreDamagedError(path, `not a valid sessionize manifest: ${problem}`);
   if (!isObject(value) || value.format !== FORMAT) throw bad(`"format" is not "${FORMAT}"`);
-  if (value.formatVersion !== FORMAT_VERSION) throw bad(`unsupported formatVersion ${JSON.stringify(value.formatVersion)}`);
+  if (!FORMAT_VERSIONS.includes(value.formatVersion as number)) throw bad(`unsupported formatVersion ${JSON.stringify(value.formatVersion)}`);
   if (value.version !== version) throw bad(`it says version ${JSON.stringify(value.version)}, its name says ${version}`);
   if (typeof value.time !== "string" || typeof value.run !== "string") throw bad(`"time" and "run" must be strings`);
   if (!isObject(value.tables)) throw bad(`"tables" must be an object`);
+  const tables: Record<string, TableEntry> = {};
   for (const [name, entry] of Object.entries(value.tables)) {
     if (!TABLE_NAME.test(name)) throw bad(`invalid table name ${JSON.stringify(name)}`);
-    if (!isTableEntry(entry, name, version)) throw bad(`bad entry for table ${name}`);
+    // (a version 1 entry names its one file itself: read as a table of one part)
+    const read = value.formatVersion === 1 && isObject(entry) ? firstFormatEntry(entry) : entry;
+    if (!isTableEntry(read, version)) throw bad(`bad entry for table ${name}`);
+    tables[name] = read;
   }
-  return value as unknown as Manifest;
+  return { ...(value as unknown as Manifest), tables };
 }
 
-function isTableEntry(entry: unknown, _name: string, manifestVersion: number): entry is TableEntry {
+/** A version 1 entry (`file`, `bytes`) as a table of one part. */
+function firstFormatEntry({ file, bytes, ...rest }: Record<string, unknown>): Record<string, unknown> {
+  return { ...rest, parts: [{ file, bytes, rows: rest.rows }] };
+}
+
+function isTableEntry(entry: unknown, manifestVersion: number): entry is TableEntry {
   return (
     isObject(entry) &&
     Number.isSafeInteger(entry.version) &&
@@ -170,13 +189,24 @@ function isTableEntry(entry: unknown, _name: string, manifestVersion: number): e
     typeof entry.time === "string" &&
     typeof entry.run === "string" &&
     Number.isSafeInteger(entry.rows) &&
-    Number.isSafeInteger(entry.bytes) &&
-    typeof entry.file === "string" &&
-    (entry.columns === undefined || (Array.isArray(entry.columns) && entry.columns.length > 0 && entry.columns.every((c) => typeof c === "string"))) &&
+    Array.isArray(entry.parts) &&
+    entry.parts.length > 0 &&
+    entry.parts.every(isDataPart) &&
+    (entry.parts as DataPart[]).reduce((n, part) => n + part.rows, 0) === entry.rows &&
+    (entry.columns === undefined || (Array.isArray(entry.columns) && entry.columns.length > 0 && entry.columns.every((c) => typeof c === "string")))
+  );
+}
+
+function isDataPart(part: unknown): part is DataPart {
+  return (
+    isObject(part) &&
+    Number.isSafeInteger(part.bytes) &&
+    Number.isSafeInteger(part.rows) &&
+    typeof part.file === "string" &&
     // A table's file lives under data/<table>/ — its own, or another table's of the same
     // commit when both held the same frame.
-    /^data\/[a-z][a-z0-9_]*\/[^/]+\.parquet$/.test(entry.file) &&
-    !entry.file.includes("..")
+    /^data\/[a-z][a-z0-9_]*\/[^/]+\.parquet$/.test(part.file) &&
+    !part.file.includes("..")
   );
 }
 

@@ -74,7 +74,7 @@ export function prune(storeDir: string, keep: number, options: PruneOptions = {}
   for (const manifest of doomed) rmSync(manifestPath(storeDir, manifest.version), { force: true });
   if (doomed.length > 0) fsyncPath(join(storeDir, MANIFESTS));
 
-  const filesOf = (list: Manifest[]) => new Set(list.flatMap((m) => Object.values(m.tables).map((entry) => entry.file)));
+  const filesOf = (list: Manifest[]) => new Set(list.flatMap((m) => Object.values(m.tables).flatMap((entry) => entry.parts.map((part) => part.file))));
   const referenced = filesOf(kept);
   const dropped = filesOf(doomed);
   const files = leftovers.dataFiles.filter((file) => !referenced.has(file));

@@ -1,5 +1,6 @@
 import type pl from "nodejs-polars";
 import type { LockOptions, WriteLock } from "./lock.js";
+import type { DataPart } from "./manifest.js";
 
 /**
  * A table in a store: its name, latest version and row count.
@@ -70,9 +71,9 @@ export interface CommitResult {
 }
 
 /**
- * A table committed as some columns of a frame: the frame is written once, in one Parquet
- * file, and every table given as columns of it (and the frame itself, when it is committed
- * under a name of its own) refers to that file; a scan reads only the table's columns.
+ * A table committed as some columns of a frame (or of a staged table): the frame is written
+ * once, and every table given as columns of it (and the frame itself, when it is committed
+ * under a name of its own) refers to its files; a scan reads only the table's columns.
  * The pipeline stores `all_joined_logs` this way, as `sessionized_logs` without its two
  * session columns, so that the event rows (raw message included) are written once per run.
  *
@@ -81,22 +82,31 @@ export interface CommitResult {
  * store.scan("all_joined_logs").columns; // historyColumns
  */
 export interface ColumnsOf {
-  columnsOf: pl.DataFrame;
+  columnsOf: pl.DataFrame | StagedTable;
   /** The table's columns, in order: a subset of the frame's. */
   columns: string[];
 }
 
 /**
- * A table version already written by `stage`, waiting for the `commit` that publishes it.
- * Until then no reader sees it; if no commit comes (the process dies), the next commit
- * removes its file as a leftover.
+ * A table version already written by `stage`, in one or more parts, waiting for the
+ * `commit` that publishes it. Until then no reader sees it; if no commit comes (the process
+ * dies), the next commit removes its files as leftovers.
  *
  * @example
  * const staged: StagedTable = store.stage("new_cart_logs", events); // written now, the frame can go
  * store.commit({ new_cart_logs: staged, aggregated_sessions: aggregated });
  */
 export interface StagedTable {
-  readonly staged: { readonly name: string; readonly version: number; readonly file: string; readonly bytes: number; readonly rows: number };
+  readonly staged: {
+    readonly name: string;
+    readonly version: number;
+    /** Its Parquet files, in row order. */
+    readonly parts: readonly DataPart[];
+    readonly rows: number;
+    /** The columns of every part, in order, and their types (as Polars names them). */
+    readonly columns: readonly string[];
+    readonly types: readonly string[];
+  };
 }
 
 /**
@@ -144,9 +154,12 @@ export interface TableStore {
   /**
    * Write table `name`'s next version now, so that the frame need not be kept until the
    * commit; `commit` must then be given the result, under the same name, in the next commit.
+   * Given `before` (a table this handle staged under that name and has not committed), the
+   * frame is written as a further part after its rows, with the same columns and types, and
+   * the result stands for both: a table larger than memory is staged a part at a time.
    * Needs the write lock held by this handle.
    */
-  stage(name: string, frame: pl.DataFrame): StagedTable;
+  stage(name: string, frame: pl.DataFrame, before?: StagedTable): StagedTable;
   /** Take the write lock (see `acquireLock`) and move the handle to the latest version. */
   acquireWriteLock(options?: LockOptions): Promise<WriteLock>;
   /** Run `fn` holding the write lock, releasing it afterwards whatever happens (if this handle holds it already, just run `fn`). */

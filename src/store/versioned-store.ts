@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pl from "nodejs-polars";
-import { verifyDataFile, writeDataFile } from "./data-files.js";
+import { verifyDataFiles, writeDataFile } from "./data-files.js";
 import { fsyncPath, writeFileDurably } from "./durable.js";
 import { currentHost, StoreConflictError, StoreDamagedError } from "./errors.js";
 import { checkLayout, DATA, LEGACY_MARKER_FORMAT, MANIFESTS, MARKER, MARKER_FORMAT, TABLE_NAME } from "./layout.js";
 import { acquireLock, tryAcquireLock, type LockOptions, type WriteLock } from "./lock.js";
-import { latestManifest, manifestPath, newManifest, publishManifest, readManifest, type Manifest, type TableEntry } from "./manifest.js";
+import { latestManifest, manifestPath, newManifest, publishManifest, readManifest, type DataPart, type Manifest, type TableEntry } from "./manifest.js";
 import { prune, readAllManifests } from "./prune.js";
 import type { ColumnsOf, CommitMeta, CommitResult, ScanOptions, StagedTable, TableContent, TableInfo, TableStore, TableVersion } from "./table-store.js";
 
@@ -109,7 +109,7 @@ class VersionedStore implements TableStore {
 
   refresh(): void {
     const manifest = latestManifest(this.location);
-    for (const entry of Object.values(manifest?.tables ?? {})) verifyDataFile(this.location, entry, { quick: true });
+    for (const entry of Object.values(manifest?.tables ?? {})) verifyDataFiles(this.location, entry, { quick: true });
     this.snapshot = manifest;
   }
 
@@ -125,7 +125,8 @@ class VersionedStore implements TableStore {
 
   scan(name: string, options: ScanOptions = {}): pl.LazyDataFrame {
     const entry = this.entry(name, options.version);
-    const scan = pl.scanParquet(verifyDataFile(this.location, entry));
+    const scans = verifyDataFiles(this.location, entry).map((path) => pl.scanParquet(path));
+    const scan = scans.length === 1 ? scans[0] : pl.concat(scans, { how: "vertical", rechunk: false });
     return entry.columns ? scan.select(...entry.columns.map((c) => pl.col(c))) : scan;
   }
 
@@ -143,11 +144,22 @@ class VersionedStore implements TableStore {
     return this.snapshot?.state;
   }
 
-  stage(name: string, frame: pl.DataFrame): StagedTable {
+  stage(name: string, frame: pl.DataFrame, before?: StagedTable): StagedTable {
     checkTableName(name);
     if (!this.lock?.held()) throw new Error(`stage("${name}") needs the write lock of store ${this.location} (use withWriteLock)`);
+    const types = frame.dtypes.map((t) => String(t).replace(/^DataType\((.*)\)$/, "$1"));
+    if (before) {
+      this.checkStaged(name, before);
+      const shape = (columns: readonly string[], types: readonly string[]) => columns.map((c, i) => `${c}: ${types[i]}`).join(", ");
+      if (shape(frame.columns, types) !== shape(before.staged.columns, before.staged.types)) {
+        throw new Error(`a further part of table "${name}" must have its columns (${shape(before.staged.columns, before.staged.types)}), not (${shape(frame.columns, types)})`);
+      }
+    }
     const version = this.version + 1;
-    const staged: StagedTable = { staged: { name, version, ...writeDataFile(this.location, name, version, frame) } };
+    const part = writeDataFile(this.location, name, version, frame);
+    const parts = [...(before?.staged.parts ?? []), part];
+    const staged: StagedTable = { staged: { name, version, parts, rows: parts.reduce((n, p) => n + p.rows, 0), columns: frame.columns, types } };
+    if (before) this.staged.delete(before); // its parts are the new one's
     this.staged.add(staged);
     return staged;
   }
@@ -155,7 +167,11 @@ class VersionedStore implements TableStore {
   commit(tables: Record<string, TableContent>, meta: CommitMeta = {}): CommitResult {
     for (const [name, content] of Object.entries(tables)) {
       checkTableName(name);
-      if (isColumnsOf(content)) checkColumnsOf(name, content.columnsOf.columns, content.columns);
+      if (isColumnsOf(content)) {
+        const of = content.columnsOf;
+        if (isStaged(of)) this.checkStaged(of.staged.name, of);
+        checkColumnsOf(name, isStaged(of) ? [...of.staged.columns] : of.columns, content.columns);
+      }
       if (isStaged(content)) this.checkStaged(name, content);
     }
     const keep = checkKeep(meta.keep ?? this.keep);
@@ -210,41 +226,37 @@ class VersionedStore implements TableStore {
           `another writer committed meanwhile (hold the write lock while reading what you commit)`,
       );
     }
-    for (const entry of Object.values(latest?.tables ?? {})) verifyDataFile(this.location, entry, { quick: true });
+    for (const entry of Object.values(latest?.tables ?? {})) verifyDataFiles(this.location, entry, { quick: true });
 
     const version = this.version + 1;
     const time = new Date().toISOString();
     const run = meta.run ?? `${currentHost()}:${process.pid} ${time}`;
-    const written: TableEntry[] = [];
+    const written: DataPart[] = [];
     try {
       // The same frame committed under several names, whole or as some of its columns (a
       // first run's batch is its whole history; the history is the sessionized events without
       // their session columns), is written once; every table refers to that file, which
       // pruning keeps while any of them does. Whole frames go first, so that a shared file lies
       // under the directory of the table that is all of it.
-      const byFrame = new Map<pl.DataFrame, TableEntry>();
+      const byFrame = new Map<pl.DataFrame | StagedTable, TableEntry>();
       const committed: Record<string, TableEntry> = {};
       const contents = Object.entries(tables).sort(([, a], [, b]) => Number(isColumnsOf(a)) - Number(isColumnsOf(b)));
-      // (a staged table's file is written already; it is fsynced with the others' directories)
+      // (a staged table's files are written already; they are fsynced with the others' directories)
       for (const [name, content] of contents) {
-        if (isStaged(content)) {
-          const { file, bytes, rows } = content.staged;
-          committed[name] = { version, time, run, file, bytes, rows };
-          written.push(committed[name]);
-          this.staged.delete(content);
-          continue;
-        }
         const frame = isColumnsOf(content) ? content.columnsOf : content;
         let entry = byFrame.get(frame);
         if (!entry) {
-          entry = { version, time, run, ...writeDataFile(this.location, name, version, frame) };
+          const { parts, rows } = isStaged(frame) ? frame.staged : { parts: [writeDataFile(this.location, name, version, frame)], rows: frame.height };
+          entry = { version, time, run, rows, parts: [...parts] };
           byFrame.set(frame, entry);
-          written.push(entry);
+          written.push(...parts);
         }
-        const part = isColumnsOf(content) && content.columns.join("\u0000") !== frame.columns.join("\u0000");
-        committed[name] = part ? { ...entry, columns: [...content.columns] } : entry;
+        const all: readonly string[] = isStaged(frame) ? frame.staged.columns : frame.columns;
+        const some = isColumnsOf(content) && content.columns.join("\u0000") !== all.join("\u0000");
+        committed[name] = some ? { ...entry, columns: [...content.columns] } : entry;
       }
-      for (const dir of new Set(written.map((entry) => dirname(entry.file)))) fsyncPath(join(this.location, dir));
+      for (const content of byFrame.keys()) if (isStaged(content)) this.staged.delete(content);
+      for (const dir of new Set(written.map((part) => dirname(part.file)))) fsyncPath(join(this.location, dir));
       fsyncPath(join(this.location, DATA));
       const entries = { ...latest?.tables, ...committed };
       const manifest = newManifest({ version, time, run, tables: entries, state: meta.state === undefined ? latest?.state : meta.state });
@@ -252,7 +264,7 @@ class VersionedStore implements TableStore {
       this.snapshot = manifest;
     } catch (error) {
       // Files of a manifest that made it into place (a failure after the link) are the store's now.
-      if (!existsSync(manifestPath(this.location, version))) for (const entry of written) rmSync(join(this.location, entry.file), { force: true });
+      if (!existsSync(manifestPath(this.location, version))) for (const part of written) rmSync(join(this.location, part.file), { force: true });
       throw error;
     }
     prune(this.location, keep);

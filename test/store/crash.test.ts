@@ -105,7 +105,7 @@ describe("crash safety of the store alone", () => {
       expect(expectConsistent(dir, KEEP)).toBe(version + 1);
       const leftovers = checkLayout(dir);
       expect(leftovers.temporary).toEqual([]);
-      const referenced = new Set(readAllManifests(dir).flatMap((m) => Object.values(m.tables).map((e) => e.file)));
+      const referenced = new Set(readAllManifests(dir).flatMap((m) => Object.values(m.tables).flatMap((e) => e.parts.map((p) => p.file))));
       expect(leftovers.dataFiles.filter((f) => !referenced.has(f))).toEqual([]);
       expect(readAllManifests(dir)).toHaveLength(Math.min(KEEP, version + 1));
       expect(readHolder(join(dir, "write.lock"))).toBeUndefined();
