@@ -2,7 +2,9 @@ import pl from "nodejs-polars";
 import { conform, emptyFrame } from "./columns.js";
 import { registryFromState } from "./ingest/file-registry.js";
 import { parseInactivity } from "./inactivity.js";
+import { sessionizeInBuckets } from "./pipeline/bucketed-run.js";
 import { readBatch } from "./pipeline/read-batch.js";
+import { userRanges, type UserRanges } from "./pipeline/user-buckets.js";
 import type { PipelineStage, PipelineSummary, StreamSummary } from "./pipeline/summary.js";
 import { aggregateSessions } from "./stages/aggregate.js";
 import { appendLogs, countDuplicates, historyCopies, newEvents as newEventsOf } from "./stages/append.js";
@@ -41,7 +43,17 @@ export interface PipelineOptions {
   keep?: number;
   /** Wait for another writer's lock on the store instead of failing at once. Default false. */
   wait?: boolean;
+  /**
+   * A first run (an empty store) of more events than this unifies, sessionizes and
+   * aggregates them one range of users at a time, each range of about this many events, and
+   * writes `sessionized_logs` in as many parts: its memory grows with this, not with the
+   * whole timeline. The tables are the same either way. Default 1,000,000.
+   */
+  bucketEvents?: number;
 }
+
+/** The default of `PipelineOptions.bucketEvents`. */
+export const DEFAULT_BUCKET_EVENTS = 1_000_000;
 
 /**
  * The table names a run writes.
@@ -81,8 +93,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
   const streams = options.streams ?? tutorialStreams;
   streams.forEach(validateStream);
   const inactivityMs = parseInactivity(options.inactivity);
+  const bucketEvents = options.bucketEvents ?? DEFAULT_BUCKET_EVENTS;
+  if (!Number.isSafeInteger(bucketEvents) || bucketEvents < 1) throw new Error(`bucketEvents must be a whole number of events ≥ 1, not ${bucketEvents}`);
   const store = typeof options.store === "string" ? openStore(options.store, { create: true, keep: options.keep }) : options.store;
-  return store.withWriteLock(() => runLocked(options, streams, inactivityMs, store), { wait: options.wait });
+  return store.withWriteLock(() => runLocked(options, streams, inactivityMs, bucketEvents, store), { wait: options.wait });
 }
 
 /**
@@ -102,9 +116,22 @@ function stateKey(state: PipelineState | undefined): string {
  * 1 M event ids). A collision, about 1 in 10^7 for ten million values, only says "repeats"
  * where there is none, which costs the exact duplicate count, never a wrong answer.
  */
-function allDistinct(frame: pl.DataFrame, column: string): boolean {
-  const distinct = frame.select(pl.col(column).hash().nUnique().alias("n")).getColumn("n").get(0);
-  return Number(distinct) === frame.height;
+function allDistinct(frame: pl.LazyDataFrame, column: string): boolean {
+  const counts = frame.select(pl.col(column).hash().nUnique().alias("distinct"), pl.len().alias("rows")).collectSync();
+  return Number(counts.getColumn("distinct").get(0)) === Number(counts.getColumn("rows").get(0));
+}
+
+/**
+ * The user ranges a first run's parsed events are sessionized in (see `sessionizeInBuckets`),
+ * or `undefined` when they are done at once: when there are no more than `bucketEvents` of
+ * them, when an `event_id` may repeat (the duplicates are dropped over the whole timeline),
+ * or when a `user_id` is null.
+ */
+function firstRunRanges(parsed: Record<string, pl.DataFrame>, bucketEvents: number): UserRanges | undefined {
+  const frames = Object.values(parsed);
+  if (frames.reduce((n, f) => n + f.height, 0) <= bucketEvents) return undefined;
+  if (!allDistinct(pl.concat(frames.map((f) => f.lazy().select("event_id")), { how: "vertical" }), "event_id")) return undefined;
+  return userRanges(frames.map((f) => f.lazy().select("user_id")), bucketEvents);
 }
 
 /** Row count of `name` in the store, or undefined when it has no such table. */
@@ -117,14 +144,17 @@ async function runLocked(
   options: PipelineOptions,
   streams: readonly StreamDefinition[],
   inactivityMs: number,
+  bucketEvents: number,
   store: TableStore,
 ): Promise<PipelineSummary> {
   const timings: PipelineSummary["timings"] = {};
   let current: { stage: PipelineStage; started: number } | undefined;
+  // (a run done in user ranges goes through unify … write once per range: each stage's
+  // time is summed over them, and onStage is told the first time a stage starts)
   const stage = (next: PipelineStage) => {
-    if (current) timings[current.stage] = Date.now() - current.started;
+    if (current) timings[current.stage] = (timings[current.stage] ?? 0) + Date.now() - current.started;
+    if (timings[next] === undefined) options.onStage?.(next);
     current = { stage: next, started: Date.now() };
-    options.onStage?.(next);
   };
   const state = (store.readState() ?? undefined) as PipelineState | undefined;
   const registry = registryFromState(state === undefined ? undefined : { version: state.version, files: state.files });
@@ -152,6 +182,7 @@ async function runLocked(
 
   stage("parse");
   const summaries: Record<string, StreamSummary> = {};
+  const parsedFrames: Record<string, pl.DataFrame> = {};
   const parsed: Record<string, pl.LazyDataFrame> = {};
   const rejects: pl.LazyDataFrame[] = [];
   for (const stream of streams) {
@@ -162,6 +193,7 @@ async function runLocked(
     const events = split.events.collectSync();
     const rejected = split.rejected.collectSync();
     if (changes(TABLES.parsed(stream.name), events)) stageNow(TABLES.parsed(stream.name), events);
+    parsedFrames[stream.name] = events;
     parsed[stream.name] = events.lazy();
     rejects.push(rejected.lazy());
     summaries[stream.name] = {
@@ -181,70 +213,97 @@ async function runLocked(
     put(TABLES.rejected, rejected, rejected.height);
   }
 
-  stage("unify");
-  let joined: pl.DataFrame | undefined = unifyLogs(parsed, streams).collectSync();
-  if (changes(TABLES.batch, joined)) put(TABLES.batch, joined, joined.height);
-
-  stage("append");
-  const columns = timelineColumns(streams);
-  const hadHistory = store.has(TABLES.history);
-  // The history stays a lazy scan: it is read once, into the appended frame (the duplicate
-  // count and the new events read only its event_id column), never held as a frame of its own beside it.
-  const history = hadHistory ? conform(store.scan(TABLES.history), columns) : emptyFrame(columns);
   const historyRows = storedRows(store, TABLES.history) ?? 0;
-  const sameThreshold = state?.inactivityMs === inactivityMs;
-  const hadSessions = store.has(TABLES.sessionized) && store.has(TABLES.aggregated) && sameThreshold;
-  // Incremental: only the events the batch adds are computed; they are sessionized into the
-  // previous sessionized_logs, and the appended history is that table without its session
-  // columns (the same rows in the same order), so it is never built on its own.
-  const incremental = hadSessions && historyRows > 0;
-  // With no history and no repeated event_id, appending changes nothing: the batch, already
-  // in timeline order, is the history (and the store writes the one frame once for both).
-  const batchIsHistory = historyRows === 0 && allDistinct(joined, "event_id");
-  // The history's event_ids that the batch holds too, read once: all that the new events and the duplicate count need of it.
-  const copies = batchIsHistory ? undefined : historyCopies(history, joined.lazy()).collectSync().lazy();
-  const added = incremental ? newEventsOf(joined.lazy(), copies!).collectSync() : undefined;
-  let all = incremental ? undefined : batchIsHistory ? joined : appendLogs(joined.lazy(), history).collectSync();
-  // (no history and every event_id distinct: nothing is a duplicate, and the count's sort is skipped)
-  const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, copies!).collectSync().toRecords();
-  for (const row of duplicateCounts) summaries[row.stream as string].duplicates = Number(row.duplicates);
-  for (const name of Object.keys(parsed)) delete parsed[name]; // the parsed frames are written (staged) already
-  const newEvents = added ? added.height : all!.height - historyRows;
-  if (all && (newEvents > 0 || !hadHistory)) put(TABLES.history, all, all.height);
-  await releaseMemory();
-
-  stage("sessionize");
+  const ranges = historyRows === 0 ? firstRunRanges(parsedFrames, bucketEvents) : undefined;
+  let newEvents: number;
   let sessions: number;
-  if (hadSessions && newEvents === 0) {
-    sessions = storedRows(store, TABLES.aggregated) ?? 0;
-  } else {
-    const sessionized = (
-      added
-        ? resessionizeLogs(conform(store.scan(TABLES.sessionized), columns), added.lazy(), { inactivity: inactivityMs })
-        : sessionizeOrdered(all!.lazy(), { inactivity: inactivityMs }) // in timeline order: unify and appendLogs sort
-    ).collectSync();
-    put(TABLES.sessionized, sessionized, sessionized.height);
-    // The history's rows are the sessionized rows, in the same (timeline) order, without the
-    // session columns: stored as those columns of the one file, the events are written once.
-    const historyColumns = columns.map((c) => c.name);
-    const asColumns: ColumnsOf = { columnsOf: sessionized, columns: historyColumns };
-    if (added) put(TABLES.history, asColumns, sessionized.height);
-    for (const name of [TABLES.history, TABLES.batch]) {
-      if (all && tables[name] === all) put(name, asColumns, sessionized.height);
-    }
-    all = joined = undefined; // what is still needed of them is in the tables to commit
-    await releaseMemory();
-    stage("aggregate");
-    const aggregated = aggregateSessions(sessionized.lazy()).collectSync();
+  if (ranges) {
+    // A first run of many events, one range of users at a time (nothing is a duplicate: the event_ids are distinct).
+    for (const name of Object.keys(parsed)) delete parsed[name];
+    const bucketed = await sessionizeInBuckets(parsedFrames, ranges, {
+      streams,
+      inactivityMs,
+      stage,
+      writePart: (frame, before) => store.stage(TABLES.sessionized, frame, before),
+    });
+    for (const name of Object.keys(parsedFrames)) delete parsedFrames[name];
+    const { sessionized, aggregated } = bucketed;
+    const events = sessionized.staged.rows;
+    const asColumns: ColumnsOf = { columnsOf: sessionized, columns: timelineColumns(streams).map((c) => c.name) };
+    put(TABLES.sessionized, sessionized, events);
+    put(TABLES.history, asColumns, events);
+    put(TABLES.batch, asColumns, events);
     put(TABLES.aggregated, aggregated, aggregated.height);
+    newEvents = events;
     sessions = aggregated.height;
+  } else {
+    stage("unify");
+    let joined: pl.DataFrame | undefined = unifyLogs(parsed, streams).collectSync();
+    if (changes(TABLES.batch, joined)) put(TABLES.batch, joined, joined.height);
+
+    stage("append");
+    const columns = timelineColumns(streams);
+    const hadHistory = store.has(TABLES.history);
+    // The history stays a lazy scan: it is read once, into the appended frame (the duplicate
+    // count and the new events read only its event_id column), never held as a frame of its own beside it.
+    const history = hadHistory ? conform(store.scan(TABLES.history), columns) : emptyFrame(columns);
+    const sameThreshold = state?.inactivityMs === inactivityMs;
+    const hadSessions = store.has(TABLES.sessionized) && store.has(TABLES.aggregated) && sameThreshold;
+    // Incremental: only the events the batch adds are computed; they are sessionized into the
+    // previous sessionized_logs, and the appended history is that table without its session
+    // columns (the same rows in the same order), so it is never built on its own.
+    const incremental = hadSessions && historyRows > 0;
+    // With no history and no repeated event_id, appending changes nothing: the batch, already
+    // in timeline order, is the history (and the store writes the one frame once for both).
+    const batchIsHistory = historyRows === 0 && allDistinct(joined.lazy(), "event_id");
+    // The history's event_ids that the batch holds too, read once: all that the new events and the duplicate count need of it.
+    const copies = batchIsHistory ? undefined : historyCopies(history, joined.lazy()).collectSync().lazy();
+    const added = incremental ? newEventsOf(joined.lazy(), copies!).collectSync() : undefined;
+    let all = incremental ? undefined : batchIsHistory ? joined : appendLogs(joined.lazy(), history).collectSync();
+    // (no history and every event_id distinct: nothing is a duplicate, and the count's sort is skipped)
+    const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, copies!).collectSync().toRecords();
+    for (const row of duplicateCounts) summaries[row.stream as string].duplicates = Number(row.duplicates);
+    // the parsed frames are written (staged) already
+    for (const name of Object.keys(parsed)) {
+      delete parsed[name];
+      delete parsedFrames[name];
+    }
+    newEvents = added ? added.height : all!.height - historyRows;
+    if (all && (newEvents > 0 || !hadHistory)) put(TABLES.history, all, all.height);
+    await releaseMemory();
+
+    stage("sessionize");
+    if (hadSessions && newEvents === 0) {
+      sessions = storedRows(store, TABLES.aggregated) ?? 0;
+    } else {
+      const sessionized = (
+        added
+          ? resessionizeLogs(conform(store.scan(TABLES.sessionized), columns), added.lazy(), { inactivity: inactivityMs })
+          : sessionizeOrdered(all!.lazy(), { inactivity: inactivityMs }) // in timeline order: unify and appendLogs sort
+      ).collectSync();
+      put(TABLES.sessionized, sessionized, sessionized.height);
+      // The history's rows are the sessionized rows, in the same (timeline) order, without the
+      // session columns: stored as those columns of the one file, the events are written once.
+      const historyColumns = columns.map((c) => c.name);
+      const asColumns: ColumnsOf = { columnsOf: sessionized, columns: historyColumns };
+      if (added) put(TABLES.history, asColumns, sessionized.height);
+      for (const name of [TABLES.history, TABLES.batch]) {
+        if (all && tables[name] === all) put(name, asColumns, sessionized.height);
+      }
+      all = joined = undefined; // what is still needed of them is in the tables to commit
+      await releaseMemory();
+      stage("aggregate");
+      const aggregated = aggregateSessions(sessionized.lazy()).collectSync();
+      put(TABLES.aggregated, aggregated, aggregated.height);
+      sessions = aggregated.height;
+    }
   }
 
   stage("write");
   const nextState: PipelineState = { ...batch.registry, inactivityMs };
   const changed = Object.keys(tables).length > 0 || stateKey(nextState) !== stateKey(state);
   const version = changed ? store.commit(tables, { state: nextState }).version : store.version;
-  timings.write = Date.now() - current!.started + stagingMs;
+  timings.write = (timings.write ?? 0) + Date.now() - current!.started + stagingMs;
   timings.parse! -= stagingMs;
 
   const duplicates = Object.values(summaries).reduce((n, s) => n + s.duplicates, 0);

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { runPipeline } from "../pipeline.js";
+import { DEFAULT_BUCKET_EVENTS, runPipeline } from "../pipeline.js";
 import { lockHolder } from "../store/index.js";
 import { guarded, positiveInt } from "./errors.js";
 import { formatSummary } from "./format-summary.js";
@@ -20,6 +20,7 @@ interface RunOptions {
   inactivity: string;
   json?: boolean;
   keep: string;
+  bucketEvents: string;
   wait?: boolean;
   since?: string;
   snowflake?: boolean;
@@ -42,6 +43,7 @@ export function registerRunCommand(program: Command): void {
     .option("--json", "print the summary as one JSON object")
     .option("--keep <n>", "how many versions of each table the store keeps", "20")
     .option("--wait", "if another run holds the store, wait for it instead of failing")
+    .option("--bucket-events <n>", "a first run of more events works one range of users at a time, of about this many events (bounds its memory)", String(DEFAULT_BUCKET_EVENTS))
     .option("--since <timestamp>", "ignore log files last modified before this instant (ISO 8601)")
     .option("--snowflake", "then publish the tables to Snowflake (settings from SNOWFLAKE_* variables)")
     .option("--tables <a,b>", "with --snowflake: tables to publish", "aggregated_sessions,sessionized_logs")
@@ -56,6 +58,7 @@ export function registerRunCommand(program: Command): void {
           store: opts.store,
           inactivity: opts.inactivity,
           keep: positiveInt("--keep", opts.keep),
+          bucketEvents: positiveInt("--bucket-events", opts.bucketEvents),
           wait: opts.wait,
           since: parseSince(opts.since),
           onStage: progress ? (stage) => process.stderr.write(`  ${stage} … (${Date.now() - started} ms)\n`) : undefined,
