@@ -38,11 +38,14 @@ export function writeDataFile(storeDir: string, table: string, version: number, 
  * Writes a frame to a Parquet file, rows in order. Through Polars' streaming sink, which
  * encodes row groups on every core: 0.6 s against 0.85 s for `writeParquet` on the 1 M
  * events' sessionized table here. LZ4: about as small as Snappy, and much faster to write
- * than Polars' default zstd. The caller fsyncs the file (`syncOnClose: "none"`).
+ * than Polars' default zstd. With each row group's minimum and maximum per column (not
+ * written unless asked; no measurable cost), so that a scan filtering a sorted column, such
+ * as `user_id` in the timeline tables, skips the row groups that cannot match. The caller
+ * fsyncs the file (`syncOnClose: "none"`).
  */
 function writeParquet(frame: pl.DataFrame, path: string): void {
   const order = { maintainOrder: true };
-  const sink: unknown = frame.lazy().sinkParquet(path, { compression: "lz4", ...order, sinkOptions: { ...order, syncOnClose: "none", mkdir: false } });
+  const sink: unknown = frame.lazy().sinkParquet(path, { compression: "lz4", statistics: true, ...order, sinkOptions: { ...order, syncOnClose: "none", mkdir: false } });
   // nodejs-polars 0.24 declares a LazyDataFrame but returns the native lazy frame, whose
   // collect names its engine; a later version that returns the wrapper takes no argument.
   (sink as { collectSync(engine?: string): unknown }).collectSync("streaming");
