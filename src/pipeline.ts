@@ -11,8 +11,9 @@ import { appendLogs, countDuplicates, historyCopies, newEvents as newEventsOf } 
 import { classifyLines, splitClassified, REJECTED_COLUMNS } from "./stages/parse.js";
 import { resessionizeLogs } from "./stages/resessionize.js";
 import { sessionizeOrdered } from "./stages/sessionize.js";
+import { sortTimeline } from "./stages/timeline-order.js";
 import { timelineColumns, unifyLogs } from "./stages/unify.js";
-import { openStore, type ColumnsOf, type TableContent, type TableStore } from "./store/index.js";
+import { openStore, type ColumnsOf, type StagedTable, type TableContent, type TableStore } from "./store/index.js";
 import { releaseMemory } from "./release-memory.js";
 import { tutorialStreams, validateStream, type StreamDefinition } from "./streams.js";
 
@@ -44,10 +45,12 @@ export interface PipelineOptions {
   /** Wait for another writer's lock on the store instead of failing at once. Default false. */
   wait?: boolean;
   /**
-   * A first run (an empty store) of more events than this unifies, sessionizes and
-   * aggregates them one range of users at a time, each range of about this many events, and
-   * writes `sessionized_logs` in as many parts: its memory grows with this, not with the
-   * whole timeline. The tables are the same either way. Default 1,000,000.
+   * A run whose timeline holds more events than this sessionizes and aggregates it one range
+   * of users at a time, each range of about this many events, and writes `sessionized_logs`
+   * in as many parts: its memory grows with this, not with the whole timeline. A first run
+   * (an empty store, no repeated `event_id`) unifies each range's events; an incremental
+   * run merges its new events into each range of the history. The tables are the same
+   * either way. Default 1,000,000.
    */
   bucketEvents?: number;
 }
@@ -213,6 +216,7 @@ async function runLocked(
     put(TABLES.rejected, rejected, rejected.height);
   }
 
+  const writePart = (frame: pl.DataFrame, before: StagedTable | undefined) => store.stage(TABLES.sessionized, frame, before);
   const historyRows = storedRows(store, TABLES.history) ?? 0;
   const ranges = historyRows === 0 ? firstRunRanges(parsedFrames, bucketEvents) : undefined;
   let newEvents: number;
@@ -220,12 +224,9 @@ async function runLocked(
   if (ranges) {
     // A first run of many events, one range of users at a time (nothing is a duplicate: the event_ids are distinct).
     for (const name of Object.keys(parsed)) delete parsed[name];
-    const bucketed = await sessionizeInBuckets(parsedFrames, ranges, {
-      streams,
-      inactivityMs,
-      stage,
-      writePart: (frame, before) => store.stage(TABLES.sessionized, frame, before),
-    });
+    const timelineOf = (inRange: pl.Expr) =>
+      unifyLogs(Object.fromEntries(Object.entries(parsedFrames).map(([name, events]) => [name, events.lazy().filter(inRange)])), streams);
+    const bucketed = await sessionizeInBuckets(timelineOf, ranges, { inactivityMs, stage, timelineStage: "unify", writePart });
     for (const name of Object.keys(parsedFrames)) delete parsedFrames[name];
     const { sessionized, aggregated } = bucketed;
     const events = sessionized.staged.rows;
@@ -273,8 +274,24 @@ async function runLocked(
     await releaseMemory();
 
     stage("sessionize");
+    // An incremental run on a history of more than bucketEvents events merges the new events
+    // into it one range of users at a time (each range of the sorted history read alone: the
+    // row groups of other users are skipped), so it never holds the whole timeline either.
+    const historyRanges =
+      added && added.height > 0 ? userRanges([store.scan(TABLES.sessionized).select("user_id"), added.lazy().select("user_id")], bucketEvents) : undefined;
     if (hadSessions && newEvents === 0) {
       sessions = storedRows(store, TABLES.aggregated) ?? 0;
+    } else if (added && historyRanges && historyRanges.firsts.length > 1) {
+      const previous = store.scan(TABLES.sessionized);
+      const timelineOf = (inRange: pl.Expr) =>
+        sortTimeline(pl.concat([conform(previous.filter(inRange), columns), added.lazy().filter(inRange)], { how: "vertical" }));
+      joined = undefined; // the batch table holds it
+      const { sessionized, aggregated } = await sessionizeInBuckets(timelineOf, historyRanges, { inactivityMs, stage, timelineStage: "append", writePart });
+      const events = sessionized.staged.rows;
+      put(TABLES.sessionized, sessionized, events);
+      put(TABLES.history, { columnsOf: sessionized, columns: columns.map((c) => c.name) }, events);
+      put(TABLES.aggregated, aggregated, aggregated.height);
+      sessions = aggregated.height;
     } else {
       const sessionized = (
         added

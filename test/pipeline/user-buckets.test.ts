@@ -54,7 +54,7 @@ describe("userRanges", () => {
   });
 });
 
-describe("a first run in user ranges", () => {
+describe("runs in user ranges", () => {
   it("writes the same tables and summary as a run at once, sessionized_logs in one part per range", async () => {
     const logs = logsWith(["", ".1", ".2"]);
     const [whole, bucketed] = [join(tempDir(), "store"), join(tempDir(), "store")];
@@ -69,17 +69,24 @@ describe("a first run in user ranges", () => {
     expect(Object.keys(inRanges.timings).sort()).toEqual(["aggregate", "parse", "read", "sessionize", "unify", "write"]);
   });
 
-  it("is continued by incremental runs like any store", async () => {
+  it("is continued by incremental runs, in user ranges too, with the tables of one run over everything", async () => {
     const logs = logsWith([".1", ".2"]);
-    const [store, single] = [join(tempDir(), "store"), join(tempDir(), "store")];
+    const [store, atOnce, single] = [join(tempDir(), "store"), join(tempDir(), "store"), join(tempDir(), "store")];
     await runPipeline({ logs, store, bucketEvents: 500 });
+    await runPipeline({ logs, store: atOnce, bucketEvents: 500 });
     expect(partsOf(store, "sessionized_logs")).toBeGreaterThan(1);
     copyFileSync(join(FIXTURES, "cart_activity.log"), join(logs, "cart_activity.log"));
     copyFileSync(join(FIXTURES, "web_activity.log"), join(logs, "web_activity.log"));
-    const second = await runPipeline({ logs, store, bucketEvents: 500 });
-    expect(second.newEvents).toBeGreaterThan(0);
+    const second = await runPipeline({ logs, store, bucketEvents: 500 }); // ranges of the history plus the new events
+    const secondAtOnce = await runPipeline({ logs, store: atOnce }); // the history is under a million events: at once
+    expect(second.newEvents).toBeGreaterThan(500);
+    expect(withoutTimings(second)).toEqual(withoutTimings(secondAtOnce));
+    expect(partsOf(store, "sessionized_logs")).toBeGreaterThanOrEqual(12);
+    expect(partsOf(atOnce, "sessionized_logs")).toBe(1);
+    expect(Object.keys(second.timings).sort()).toEqual(["aggregate", "append", "parse", "read", "sessionize", "unify", "write"]);
     await runPipeline({ logs, store: single });
-    for (const name of ["sessionized_logs", "aggregated_sessions"]) {
+    expectSameTables(store, atOnce);
+    for (const name of ["sessionized_logs", "aggregated_sessions", "all_joined_logs"]) {
       expect(openStore(store).scan(name).collectSync().frameEqual(openStore(single).scan(name).collectSync(), true), name).toBe(true);
     }
   });
