@@ -22,7 +22,7 @@ export { planReads, registryEntry, type PlannedRead, type ReadKind, type ReadPla
 export { readPlan, type FileRead } from "./ingest/read-plan.js";
 export { readBatch, type Batch } from "./pipeline/read-batch.js";
 export { parseLogs, classifyLines, splitClassified, parsedColumns, REJECTED_COLUMNS, type ParsedLogs } from "./stages/parse.js";
-export { unifyLogs, timelineColumns, TIMELINE_LEAD_COLUMNS } from "./stages/unify.js";
+export { unifyLogs, stackStreams, withDerivedColumns, timelineColumns, TIMELINE_LEAD_COLUMNS } from "./stages/unify.js";
 export { appendLogs, countDuplicates, historyCopies, newEvents } from "./stages/append.js";
 export { resessionizeLogs } from "./stages/resessionize.js";
 export { sortTimeline, TIMELINE_ORDER, type SortTimelineOptions } from "./stages/timeline-order.js";

@@ -11,8 +11,8 @@ import { appendLogs, countDuplicates, historyCopies, newEvents as newEventsOf } 
 import { classifyLines, splitClassified, REJECTED_COLUMNS } from "./stages/parse.js";
 import { resessionizeLogs } from "./stages/resessionize.js";
 import { sessionizeOrdered } from "./stages/sessionize.js";
-import { sortTimeline } from "./stages/timeline-order.js";
-import { timelineColumns, unifyLogs } from "./stages/unify.js";
+import { sortTimeline, TIMELINE_ORDER } from "./stages/timeline-order.js";
+import { stackStreams, timelineColumns, unifyLogs, withDerivedColumns } from "./stages/unify.js";
 import { openStore, type ColumnsOf, type StagedTable, type TableContent, type TableStore } from "./store/index.js";
 import { releaseMemory } from "./release-memory.js";
 import { tutorialStreams, validateStream, type StreamDefinition } from "./streams.js";
@@ -127,13 +127,12 @@ function allDistinct(frame: pl.LazyDataFrame, column: string): boolean {
 /**
  * The user ranges a first run's parsed events are sessionized in (see `sessionizeInBuckets`),
  * or `undefined` when they are done at once: when there are no more than `bucketEvents` of
- * them, when an `event_id` may repeat (the duplicates are dropped over the whole timeline),
- * or when a `user_id` is null.
+ * them, or when a `user_id` is null. (Only for a first run whose `event_id`s are distinct:
+ * duplicates are dropped over the whole timeline.)
  */
 function firstRunRanges(parsed: Record<string, pl.DataFrame>, bucketEvents: number): UserRanges | undefined {
   const frames = Object.values(parsed);
   if (frames.reduce((n, f) => n + f.height, 0) <= bucketEvents) return undefined;
-  if (!allDistinct(pl.concat(frames.map((f) => f.lazy().select("event_id")), { how: "vertical" }), "event_id")) return undefined;
   return userRanges(frames.map((f) => f.lazy().select("user_id")), bucketEvents);
 }
 
@@ -218,7 +217,11 @@ async function runLocked(
 
   const writePart = (frame: pl.DataFrame, before: StagedTable | undefined) => store.stage(TABLES.sessionized, frame, before);
   const historyRows = storedRows(store, TABLES.history) ?? 0;
-  const ranges = historyRows === 0 ? firstRunRanges(parsedFrames, bucketEvents) : undefined;
+  // A first run whose event_ids are all distinct: nothing in it is a duplicate, so its
+  // timeline is the history, and neither the append nor the duplicate count is needed.
+  const firstDistinct =
+    historyRows === 0 && allDistinct(pl.concat(Object.values(parsedFrames).map((f) => f.lazy().select("event_id")), { how: "vertical" }), "event_id");
+  const ranges = firstDistinct ? firstRunRanges(parsedFrames, bucketEvents) : undefined;
   let newEvents: number;
   let sessions: number;
   if (ranges) {
@@ -239,7 +242,25 @@ async function runLocked(
     sessions = aggregated.height;
   } else {
     stage("unify");
-    let joined: pl.DataFrame | undefined = unifyLogs(parsed, streams).collectSync();
+    // The parsed events, stacked into one chunk, then dropped (or narrowed to the keys, all
+    // that the duplicate count needs of them) before the sort: see stackStreams.
+    let stacked: pl.DataFrame | undefined = stackStreams(parsed, streams).collectSync().rechunk();
+    for (const name of Object.keys(parsed)) {
+      if (firstDistinct) delete parsed[name];
+      else parsed[name] = parsedFrames[name].select(...TIMELINE_ORDER).lazy();
+      delete parsedFrames[name];
+    }
+    await releaseMemory();
+    let sorted: pl.DataFrame | undefined = sortTimeline(stacked.lazy(), { rankUsers: true }).collectSync();
+    stacked = undefined;
+    await releaseMemory();
+    // A first run whose event_ids are distinct sessionizes the sorted timeline as it is, and
+    // computes its user_action and time_pretty in the same plan as the sessions rather than
+    // as a third copy of the timeline here (its batch and history tables are then stored as
+    // columns of sessionized_logs, so this frame is never written without them).
+    const deferDerived = firstDistinct && sorted.height > 0;
+    let joined: pl.DataFrame | undefined = deferDerived ? sorted : withDerivedColumns(sorted.lazy(), streams).collectSync(); // = unifyLogs(parsed)
+    sorted = undefined;
     if (changes(TABLES.batch, joined)) put(TABLES.batch, joined, joined.height);
 
     stage("append");
@@ -256,7 +277,7 @@ async function runLocked(
     const incremental = hadSessions && historyRows > 0;
     // With no history and no repeated event_id, appending changes nothing: the batch, already
     // in timeline order, is the history (and the store writes the one frame once for both).
-    const batchIsHistory = historyRows === 0 && allDistinct(joined.lazy(), "event_id");
+    const batchIsHistory = firstDistinct;
     // The history's event_ids that the batch holds too, read once: all that the new events and the duplicate count need of it.
     const copies = batchIsHistory ? undefined : historyCopies(history, joined.lazy()).collectSync().lazy();
     const added = incremental ? newEventsOf(joined.lazy(), copies!).collectSync() : undefined;
@@ -296,7 +317,7 @@ async function runLocked(
       const sessionized = (
         added
           ? resessionizeLogs(conform(store.scan(TABLES.sessionized), columns), added.lazy(), { inactivity: inactivityMs })
-          : sessionizeOrdered(all!.lazy(), { inactivity: inactivityMs }) // in timeline order: unify and appendLogs sort
+          : sessionizeOrdered(deferDerived ? withDerivedColumns(all!.lazy(), streams) : all!.lazy(), { inactivity: inactivityMs }) // in timeline order: unify and appendLogs sort
       ).collectSync();
       put(TABLES.sessionized, sessionized, sessionized.height);
       // The history's rows are the sessionized rows, in the same (timeline) order, without the
@@ -307,6 +328,7 @@ async function runLocked(
       for (const name of [TABLES.history, TABLES.batch]) {
         if (all && tables[name] === all) put(name, asColumns, sessionized.height);
       }
+      if (deferDerived && Object.values(tables).includes(all!)) throw new Error("internal error: a timeline without user_action and time_pretty was about to be stored");
       all = joined = undefined; // what is still needed of them is in the tables to commit
       await releaseMemory();
       stage("aggregate");

@@ -1,6 +1,6 @@
 import pl from "nodejs-polars";
 import { sortTimeline } from "./timeline-order.js";
-import { conform, emptyFrame, type ColumnSpec, nullOf } from "../columns.js";
+import { conform, emptyFrame, type ColumnSpec } from "../columns.js";
 import { tutorialStreams, type StreamDefinition } from "../streams.js";
 
 /**
@@ -55,6 +55,9 @@ const userAction = (hasCartAction: boolean): pl.Expr =>
         .otherwise(pl.col("event_type"))
     : pl.col("event_type");
 
+/** The timeline columns computed from others, after the sort: `user_action` and `time_pretty`. */
+const DERIVED = new Set(["user_action", "time_pretty"]);
+
 /**
  * The unify step: the parsed tables of each stream (as `parseLogs` makes them), keyed by
  * stream name, into one timeline with `user_action` and `time_pretty` (UTC,
@@ -69,25 +72,50 @@ export function unifyLogs(
   parsed: Record<string, pl.LazyDataFrame>,
   streams: readonly StreamDefinition[] = tutorialStreams,
 ): pl.LazyDataFrame {
-  const columns = timelineColumns(streams);
+  // the streams one after another: far from timeline order
+  return withDerivedColumns(sortTimeline(stackStreams(parsed, streams), { rankUsers: true }), streams);
+}
+
+/**
+ * The first half of `unifyLogs`: each stream's parsed events with the timeline's columns
+ * (typed nulls where a stream has no such column), one stream after another, in no
+ * particular order and without the columns computed from others (`user_action`,
+ * `time_pretty`). The pipeline collects it into one chunk and narrows the parsed frames to
+ * their keys before sorting it. The sort of a many-chunk frame first copies it into one, so
+ * sorting the parsed frames directly holds them, that copy and the sorted timeline at once.
+ * The copies share the long strings' bytes but not their 16-byte views, one per row and
+ * string column, null or not. A 1 M first run's unify stage peaked at 1,090 MiB that way,
+ * against 972 MiB this way.
+ *
+ * @example
+ * const stacked = stackStreams({ cart: cartEvents, web: webEvents }).collectSync().rechunk();
+ * const joined = withDerivedColumns(sortTimeline(stacked.lazy(), { rankUsers: true })); // = unifyLogs(…)
+ */
+export function stackStreams(
+  parsed: Record<string, pl.LazyDataFrame>,
+  streams: readonly StreamDefinition[] = tutorialStreams,
+): pl.LazyDataFrame {
+  const columns = timelineColumns(streams).filter((c) => !DERIVED.has(c.name));
   const known = new Set(streams.map((s) => s.name));
   for (const name of Object.keys(parsed)) {
     if (!known.has(name)) throw new Error(`unifyLogs: no stream definition for "${name}" (known: ${[...known].join(", ")})`);
   }
+  const frames = streams.filter((s) => parsed[s.name] !== undefined).map((s) => conform(parsed[s.name], columns));
+  return frames.length === 0 ? emptyFrame(columns) : pl.concat(frames, { how: "vertical" });
+}
+
+/**
+ * The second half of `unifyLogs`: `user_action` and `time_pretty` computed from a frame of
+ * `stackStreams`' columns (row by row, so before or after the sort alike), and every
+ * timeline column in its place.
+ *
+ * @example
+ * withDerivedColumns(sortTimeline(stackStreams(parsed), { rankUsers: true })).collectSync(); // = unifyLogs(parsed)
+ */
+export function withDerivedColumns(stacked: pl.LazyDataFrame, streams: readonly StreamDefinition[] = tutorialStreams): pl.LazyDataFrame {
+  const columns = timelineColumns(streams);
   const hasCartAction = columns.some((c) => c.name === "cart_action");
-  const frames = streams
-    .filter((s) => parsed[s.name] !== undefined)
-    .map((s) => {
-      const frame = parsed[s.name];
-      const withAction = frame.columns.includes("cart_action") ? frame : frame.withColumns(nullOf(pl.Utf8).alias("cart_action"));
-      return conform(
-        withAction.withColumns(
-          userAction(hasCartAction).alias("user_action"),
-          pl.col("timestamp").dt.strftime("%Y-%m-%d %H:%M").alias("time_pretty"),
-        ),
-        columns,
-      );
-    });
-  const all = frames.length === 0 ? emptyFrame(columns) : pl.concat(frames, { how: "vertical" });
-  return sortTimeline(all, { rankUsers: true }); // the streams one after another: far from timeline order
+  return stacked
+    .withColumns(userAction(hasCartAction).alias("user_action"), pl.col("timestamp").dt.strftime("%Y-%m-%d %H:%M").alias("time_pretty"))
+    .select(columns.map((c) => c.name));
 }

@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { appendLogs, countDuplicates } from "../../src/stages/append.js";
 import { parsedColumns } from "../../src/stages/parse.js";
-import { timelineColumns, unifyLogs } from "../../src/stages/unify.js";
+import { stackStreams, timelineColumns, unifyLogs, withDerivedColumns } from "../../src/stages/unify.js";
+import { sortTimeline } from "../../src/stages/timeline-order.js";
 import { conform } from "../../src/columns.js";
-import { cartStream, purchaseStream, webStream } from "../../src/streams.js";
+import { cartStream, purchaseStream, tutorialStreams, webStream } from "../../src/streams.js";
 import { parseIsoTimestamp } from "../../src/timestamps.js";
 import { rows, timeline } from "../support/timeline.js";
 
@@ -58,6 +59,48 @@ describe("unifyLogs", () => {
 
   it("refuses a batch for a stream it has no definition of", () => {
     expect(() => unifyLogs({ returns: web })).toThrow(/no stream definition for "returns"/);
+    expect(() => stackStreams({ returns: web })).toThrow(/no stream definition for "returns"/);
+  });
+
+  it("user_action is the bare event_type when no stream has a cart action", () => {
+    const out = unifyLogs({ purchase, web }, [purchaseStream, webStream]);
+    expect(rows(out, ["event_id", "user_action"])).toEqual([
+      { event_id: "w1", user_action: "web" },
+      { event_id: "p1", user_action: "purchase" },
+    ]);
+  });
+
+  it("in halves, as the pipeline runs it (stacked in one chunk, sorted, then derived), gives the same timeline, ties in input order", () => {
+    // events drawn from few users, times and ids, so that rows equal on every sort key are common
+    const event = fc.record({ user: fc.integer({ min: 1, max: 3 }), minute: fc.integer({ min: 0, max: 2 }), id: fc.integer({ min: 0, max: 3 }) });
+    const stream = (def: typeof cartStream, prefix: string, extra: Record<string, string | number>) =>
+      fc.array(event, { maxLength: 12 }).map((events) =>
+        parsed(
+          def,
+          events.map((e, i) => ({ ...extra, message: `${prefix}${i}`, timestamp: `2025-01-01T10:0${e.minute}:00Z`, event_id: `e${e.id}`, user_id: String(e.user), event_type: def.name })),
+        ),
+      );
+    const streams = fc.record({
+      cart: stream(cartStream, "c", { cart_action: "add", product_id: 5, quantity: 1, price: 2 }),
+      purchase: stream(purchaseStream, "p", { order_id: "o", total_amount: 3 }),
+      web: stream(webStream, "w", { path: "/" }),
+    });
+    fc.assert(
+      fc.property(streams, (batch) => {
+        const stacked = stackStreams(batch).collectSync().rechunk();
+        expect(stacked.columns).not.toContain("user_action");
+        expect(stacked.columns).not.toContain("time_pretty");
+        const inHalves = withDerivedColumns(sortTimeline(stacked.lazy(), { rankUsers: true })).collectSync();
+        // the streams one after another in definition order, then a stable JavaScript sort
+        const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+        const reference = tutorialStreams
+          .flatMap((def) => rows(batch[def.name as keyof typeof batch].collectSync()))
+          .sort((a, b) => byKey(String(a.user_id), String(b.user_id)) || Number(a.timestamp) - Number(b.timestamp) || byKey(String(a.event_id), String(b.event_id)));
+        expect(rows(inHalves, ["message"])).toEqual(reference.map((r) => ({ message: r.message })));
+        expect(inHalves.frameEqual(unifyLogs(batch).collectSync(), true)).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 
