@@ -275,15 +275,14 @@ async function runLocked(
     // previous sessionized_logs, and the appended history is that table without its session
     // columns (the same rows in the same order), so it is never built on its own.
     const incremental = hadSessions && historyRows > 0;
+    // The history's event_ids that the batch holds too, read once: all that the new events and the duplicate count need of it.
+    const copies = firstDistinct ? undefined : historyCopies(history, joined.lazy()).collectSync().lazy();
+    const added = incremental ? newEventsOf(joined.lazy(), copies!).collectSync() : undefined;
     // With no history and no repeated event_id, appending changes nothing: the batch, already
     // in timeline order, is the history (and the store writes the one frame once for both).
-    const batchIsHistory = firstDistinct;
-    // The history's event_ids that the batch holds too, read once: all that the new events and the duplicate count need of it.
-    const copies = batchIsHistory ? undefined : historyCopies(history, joined.lazy()).collectSync().lazy();
-    const added = incremental ? newEventsOf(joined.lazy(), copies!).collectSync() : undefined;
-    let all = incremental ? undefined : batchIsHistory ? joined : appendLogs(joined.lazy(), history).collectSync();
+    let all = incremental ? undefined : firstDistinct ? joined : appendLogs(joined.lazy(), history).collectSync();
     // (no history and every event_id distinct: nothing is a duplicate, and the count's sort is skipped)
-    const duplicateCounts = batchIsHistory ? [] : countDuplicates(parsed, copies!).collectSync().toRecords();
+    const duplicateCounts = firstDistinct ? [] : countDuplicates(parsed, copies!).collectSync().toRecords();
     for (const row of duplicateCounts) summaries[row.stream as string].duplicates = Number(row.duplicates);
     // the parsed frames are written (staged) already
     for (const name of Object.keys(parsed)) {
